@@ -1,0 +1,366 @@
+package io.jenkins.plugins.squaddeploy.engine.health;
+
+import io.jenkins.plugins.squaddeploy.engine.secret.Credential;
+import io.jenkins.plugins.squaddeploy.engine.spi.CommandRequest;
+import io.jenkins.plugins.squaddeploy.engine.spi.CommandResult;
+import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One attempt of each kind of check, against the real thing: HTTP(S) with status and JSON
+ * expectations, TCP connect, PostgreSQL (connect + {@code SELECT 1}, like pg_isready but
+ * authenticated), Redis ({@code AUTH} + {@code PING} over RESP) and a command (exit 0).
+ * Messages say what a person needs: the actual value, "connection refused", "timed out after 2 s".
+ */
+public final class Probes {
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(30))
+            .executor(Executors.newCachedThreadPool(daemon("squad-http")))
+            .build();
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(daemon("squad-watchdog"));
+
+    private Probes() {
+    }
+
+    /** Runs a network check (everything but commands). */
+    public static ProbeOutcome network(CheckSpec spec, Duration timeout) throws InterruptedException {
+        if (spec instanceof CheckSpec.Http h) {
+            return http(h, timeout);
+        } else if (spec instanceof CheckSpec.Tcp t) {
+            return tcp(t, timeout);
+        } else if (spec instanceof CheckSpec.Postgres p) {
+            return postgres(p, timeout);
+        } else if (spec instanceof CheckSpec.Redis r) {
+            return redis(r, timeout);
+        }
+        throw new IllegalArgumentException("not a network check: " + spec.kind());
+    }
+
+    public static ProbeOutcome http(CheckSpec.Http spec, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        HttpRequest.Builder req = HttpRequest.newBuilder(spec.url()).timeout(timeout).GET()
+                .header("User-Agent", "squad-deploy-verifyHealth")
+                .header("Accept", "application/json, */*;q=0.5");
+        spec.headers().forEach(req::header);
+        Credential c = spec.credential();
+        if (c != null) {
+            if (c.hasUsername()) {
+                String basic = Base64.getEncoder().encodeToString((c.username() + ":" + c.secret()).getBytes(StandardCharsets.UTF_8));
+                req.header("Authorization", "Basic " + basic);
+            } else {
+                req.header("Authorization", "Bearer " + c.secret());
+            }
+        }
+        CompletableFuture<HttpResponse<InputStream>> future = HTTP.sendAsync(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response;
+        try {
+            response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return ProbeOutcome.fail("timed out after " + seconds(timeout) + " waiting for a response", millisSince(start));
+        } catch (ExecutionException e) {
+            return ProbeOutcome.fail(describeNetworkError(e.getCause(), spec.url().getHost() + ":" + port(spec), timeout), millisSince(start));
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        }
+        byte[] body;
+        InputStream in = response.body();
+        ScheduledFuture<?> guard = WATCHDOG.schedule(() -> closeQuietly(in), Math.max(1, timeout.toMillis() - millisSince(start)), TimeUnit.MILLISECONDS);
+        try {
+            body = readLimited(in, spec.maxBodyBytes());
+        } catch (IOException e) {
+            return ProbeOutcome.fail("HTTP " + response.statusCode() + " but the body did not arrive within " + seconds(timeout), millisSince(start));
+        } finally {
+            guard.cancel(false);
+            closeQuietly(in);
+        }
+        long latency = millisSince(start);
+        int status = response.statusCode();
+        if (body == null) {
+            return ProbeOutcome.fail("HTTP " + status + " with a body larger than " + spec.maxBodyBytes() + " bytes (maxBodyBytes)", latency);
+        }
+        if (!spec.expectedStatus().contains(status)) {
+            return ProbeOutcome.fail("HTTP " + status + ", expected " + statusList(spec) + snippet(body), latency);
+        }
+        if (spec.expectations().isEmpty()) {
+            return ProbeOutcome.pass("HTTP " + status, latency);
+        }
+        Object document;
+        try {
+            document = JsonExpectation.LENIENT.readValue(body, Object.class);
+        } catch (IOException e) {
+            return ProbeOutcome.fail("HTTP " + status + " but the body is not JSON" + snippet(body), latency);
+        }
+        StringBuilder failures = new StringBuilder();
+        for (JsonExpectation x : spec.expectations()) {
+            String failure = x.check(document);
+            if (failure != null) {
+                failures.append(failures.length() == 0 ? "" : "; ").append(failure);
+            }
+        }
+        if (failures.length() > 0) {
+            return ProbeOutcome.fail("HTTP " + status + ", " + failures, latency);
+        }
+        return ProbeOutcome.pass("HTTP " + status + ", " + spec.expectations().size() + " JSON expectation(s) met", latency);
+    }
+
+    public static ProbeOutcome tcp(CheckSpec.Tcp spec, Duration timeout) {
+        long start = System.nanoTime();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(spec.host(), spec.port()), timeoutMillis(timeout));
+            return ProbeOutcome.pass("connected", millisSince(start));
+        } catch (IOException e) {
+            return ProbeOutcome.fail(describeNetworkError(e, spec.target(), timeout), millisSince(start));
+        }
+    }
+
+    public static ProbeOutcome postgres(CheckSpec.Postgres spec, Duration timeout) {
+        long start = System.nanoTime();
+        Properties props = new Properties();
+        Credential c = spec.credential();
+        if (c != null) {
+            if (c.hasUsername()) {
+                props.setProperty("user", c.username());
+            }
+            props.setProperty("password", c.secret());
+        }
+        int secs = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+        props.setProperty("connectTimeout", String.valueOf(secs));
+        props.setProperty("loginTimeout", String.valueOf(secs));
+        props.setProperty("socketTimeout", String.valueOf(secs));
+        props.setProperty("ApplicationName", "squad-deploy verifyHealth");
+        String url = "jdbc:postgresql://" + hostForUrl(spec.host()) + ":" + spec.port() + "/" + spec.database();
+        try (Connection conn = DriverManager.getConnection(url, props);
+             Statement st = conn.createStatement()) {
+            st.setQueryTimeout(secs);
+            try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                if (rs.next() && rs.getInt(1) == 1) {
+                    return ProbeOutcome.pass("SELECT 1 answered", millisSince(start));
+                }
+                return ProbeOutcome.fail("SELECT 1 returned no row", millisSince(start));
+            }
+        } catch (SQLException e) {
+            return ProbeOutcome.fail(describePostgresError(e, spec.target(), timeout), millisSince(start));
+        }
+    }
+
+    public static ProbeOutcome redis(CheckSpec.Redis spec, Duration timeout) {
+        long start = System.nanoTime();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(spec.host(), spec.port()), timeoutMillis(timeout));
+            s.setSoTimeout((int) Math.max(1, timeout.toMillis() - millisSince(start)));
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            Credential c = spec.credential();
+            if (c != null) {
+                String reply = c.hasUsername() ? resp(out, in, "AUTH", c.username(), c.secret()) : resp(out, in, "AUTH", c.secret());
+                if (!reply.startsWith("+OK")) {
+                    return ProbeOutcome.fail("authentication failed: " + redisError(reply), millisSince(start));
+                }
+            }
+            String pong = resp(out, in, "PING");
+            if (pong.startsWith("+PONG")) {
+                return ProbeOutcome.pass("PONG", millisSince(start));
+            }
+            if (pong.startsWith("-NOAUTH")) {
+                return ProbeOutcome.fail("Redis requires a password and the check has no credentialsId", millisSince(start));
+            }
+            return ProbeOutcome.fail("PING answered " + redisError(pong), millisSince(start));
+        } catch (IOException e) {
+            return ProbeOutcome.fail(describeNetworkError(e, spec.target(), timeout), millisSince(start));
+        }
+    }
+
+    public static ProbeOutcome command(CheckSpec.Command spec, Duration timeout, CommandRunner runner) throws InterruptedException {
+        long start = System.nanoTime();
+        CommandResult r;
+        try {
+            r = runner.run(new CommandRequest(spec.argv(), spec.env(), null, timeout));
+        } catch (IOException e) {
+            return ProbeOutcome.fail("could not start " + spec.argv().get(0) + ": " + e.getMessage(), millisSince(start));
+        }
+        if (r.timedOut()) {
+            return ProbeOutcome.fail("timed out after " + seconds(timeout) + " and was killed", r.elapsedMs());
+        }
+        String last = r.lastLine();
+        if (r.exitCode() == 0) {
+            return ProbeOutcome.pass("exit 0" + (last.isEmpty() ? "" : ": " + cut(last, 160)), r.elapsedMs());
+        }
+        return ProbeOutcome.fail("exit " + r.exitCode() + (last.isEmpty() ? "" : ": " + cut(last, 160)), r.elapsedMs());
+    }
+
+    /** Sends one RESP command and returns the first reply line (e.g. {@code +PONG}, {@code -WRONGPASS ...}). */
+    private static String resp(OutputStream out, InputStream in, String... args) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        buf.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            buf.write(("$" + b.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            buf.write(b);
+            buf.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(buf.toByteArray());
+        out.flush();
+        StringBuilder line = new StringBuilder();
+        int ch;
+        while ((ch = in.read()) >= 0) {
+            if (ch == '\n') {
+                break;
+            }
+            if (ch != '\r') {
+                line.append((char) ch);
+            }
+            if (line.length() > 4096) {
+                break;
+            }
+        }
+        if (ch < 0 && line.length() == 0) {
+            throw new IOException("Redis closed the connection");
+        }
+        return line.toString();
+    }
+
+    private static String redisError(String reply) {
+        return reply.startsWith("-") ? reply.substring(1) : "unexpected reply " + JsonExpectation.render(reply);
+    }
+
+    static String describeNetworkError(Throwable e, String target, Duration timeout) {
+        Throwable cur = e;
+        while (cur != null) {
+            if (cur instanceof HttpConnectTimeoutException || cur instanceof SocketTimeoutException) {
+                return "timed out after " + seconds(timeout) + " (" + target + ")";
+            }
+            if (cur instanceof HttpTimeoutException) {
+                return "timed out after " + seconds(timeout) + " waiting for a response";
+            }
+            if (cur instanceof ConnectException) {
+                return "connection refused (" + target + ")";
+            }
+            if (cur instanceof UnknownHostException) {
+                return "unknown host (" + target + ")";
+            }
+            cur = cur.getCause();
+        }
+        String msg = e.getMessage();
+        return (msg == null ? e.getClass().getSimpleName() : msg) + " (" + target + ")";
+    }
+
+    private static String describePostgresError(SQLException e, String target, Duration timeout) {
+        Throwable cur = e;
+        while (cur != null) {
+            if (cur instanceof ConnectException) {
+                return "connection refused (" + target + ")";
+            }
+            if (cur instanceof SocketTimeoutException) {
+                return "timed out after " + seconds(timeout) + " (" + target + ")";
+            }
+            cur = cur.getCause();
+        }
+        String state = e.getSQLState();
+        String msg = e.getMessage() == null ? "error" : e.getMessage().lines().findFirst().orElse("error");
+        if ("28P01".equals(state) || "28000".equals(state)) {
+            return "authentication failed: " + msg;
+        }
+        return msg + (state == null ? "" : " (SQLSTATE " + state + ")");
+    }
+
+    /** Reads at most {@code limit} bytes; returns null when the body is larger. */
+    private static byte[] readLimited(InputStream in, int limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            out.write(buf, 0, n);
+            if (out.size() > limit) {
+                return null;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static String snippet(byte[] body) {
+        if (body.length == 0) {
+            return "";
+        }
+        String s = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
+        return s.isEmpty() ? "" : " (body: " + cut(s, 120) + ")";
+    }
+
+    private static String statusList(CheckSpec.Http spec) {
+        return spec.expectedStatus().stream().sorted().map(String::valueOf).reduce((a, b) -> a + "/" + b).orElse("?");
+    }
+
+    private static int port(CheckSpec.Http spec) {
+        int p = spec.url().getPort();
+        return p > 0 ? p : ("https".equalsIgnoreCase(spec.url().getScheme()) ? 443 : 80);
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? (ms / 1000) + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    private static int timeoutMillis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() > max ? s.substring(0, max) + "…" : s;
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

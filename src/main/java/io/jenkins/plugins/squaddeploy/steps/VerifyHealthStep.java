@@ -1,0 +1,216 @@
+package io.jenkins.plugins.squaddeploy.steps;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.squaddeploy.engine.ParameterException;
+import io.jenkins.plugins.squaddeploy.engine.health.CheckSpec;
+import io.jenkins.plugins.squaddeploy.engine.health.CheckSpecs;
+import io.jenkins.plugins.squaddeploy.engine.health.HealthReport;
+import io.jenkins.plugins.squaddeploy.engine.health.HealthVerifier;
+import io.jenkins.plugins.squaddeploy.engine.health.VerifyOptions;
+import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
+import io.jenkins.plugins.squaddeploy.engine.secret.SecretSource;
+import io.jenkins.plugins.squaddeploy.steps.health.HealthCheck;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code verifyHealth checks: [httpCheck(...), postgresCheck(...), ...]}: runs the checks concurrently
+ * with retries until they pass or the deadline comes, and returns the result as a map. On failure the
+ * build fails with an {@link AbortException} naming each failing check, unless {@code failOnError: false}.
+ */
+public class VerifyHealthStep extends Step implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final List<HealthCheck> checks;
+    private int attempts = VerifyOptions.DEFAULT_ATTEMPTS;
+    private int interval = VerifyOptions.DEFAULT_INTERVAL_S;
+    private int timeout = VerifyOptions.DEFAULT_TIMEOUT_S;
+    private int deadline = VerifyOptions.DEFAULT_DEADLINE_S;
+    private int successThreshold = 1;
+    private int failureThreshold = 0;
+    private boolean failOnError = true;
+
+    @DataBoundConstructor
+    public VerifyHealthStep(List<HealthCheck> checks) {
+        this.checks = checks == null ? new ArrayList<>() : new ArrayList<>(checks);
+    }
+
+    public List<HealthCheck> getChecks() {
+        return checks;
+    }
+
+    public int getAttempts() {
+        return attempts;
+    }
+
+    @DataBoundSetter
+    public void setAttempts(int attempts) {
+        this.attempts = attempts;
+    }
+
+    public int getInterval() {
+        return interval;
+    }
+
+    @DataBoundSetter
+    public void setInterval(int interval) {
+        this.interval = interval;
+    }
+
+    public int getTimeout() {
+        return timeout;
+    }
+
+    @DataBoundSetter
+    public void setTimeout(int timeout) {
+        this.timeout = timeout;
+    }
+
+    public int getDeadline() {
+        return deadline;
+    }
+
+    @DataBoundSetter
+    public void setDeadline(int deadline) {
+        this.deadline = deadline;
+    }
+
+    public int getSuccessThreshold() {
+        return successThreshold;
+    }
+
+    @DataBoundSetter
+    public void setSuccessThreshold(int successThreshold) {
+        this.successThreshold = successThreshold;
+    }
+
+    public int getFailureThreshold() {
+        return failureThreshold;
+    }
+
+    @DataBoundSetter
+    public void setFailureThreshold(int failureThreshold) {
+        this.failureThreshold = failureThreshold;
+    }
+
+    public boolean isFailOnError() {
+        return failOnError;
+    }
+
+    @DataBoundSetter
+    public void setFailOnError(boolean failOnError) {
+        this.failOnError = failOnError;
+    }
+
+    VerifyOptions options() {
+        return VerifyOptions.ofSeconds(attempts, interval, timeout, deadline, successThreshold, failureThreshold);
+    }
+
+    List<CheckSpec> specs(SecretSource secrets) throws java.io.IOException, InterruptedException {
+        List<CheckSpec> specs = new ArrayList<>();
+        for (int i = 0; i < checks.size(); i++) {
+            HealthCheck c = checks.get(i);
+            if (c == null) {
+                throw new ParameterException("checks[" + i + "]", "the check is empty", "httpCheck(…), tcpCheck(…), postgresCheck(…), redisCheck(…) or commandCheck(…)");
+            }
+            specs.add(c.toSpec("checks[" + i + "]", secrets));
+        }
+        return CheckSpecs.uniqueNames(specs);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(context, this);
+    }
+
+    /**
+     * Runs off the CPS thread. Survives a controller restart: the deadline is kept as wall-clock time,
+     * so after {@link #onResume()} the checks start again with only the time that is left.
+     */
+    static final class Execution extends GeneralNonBlockingStepExecution {
+        private static final long serialVersionUID = 1L;
+        private final VerifyHealthStep step;
+        private long startedAtMillis;
+
+        Execution(StepContext context, VerifyHealthStep step) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        public boolean start() throws Exception {
+            startedAtMillis = System.currentTimeMillis();
+            run(this::verify);
+            return false;
+        }
+
+        @Override
+        public void onResume() {
+            run(this::verify);
+        }
+
+        private void verify() throws Exception {
+            StepContext ctx = getContext();
+            TaskListener listener = ctx.get(TaskListener.class);
+            Masker masker = new Masker();
+            try {
+                VerifyOptions options = step.options();
+                Duration left = options.deadline().minusMillis(System.currentTimeMillis() - startedAtMillis);
+                if (left.isNegative() || left.isZero()) {
+                    throw new AbortException("verifyHealth: the deadline of " + step.deadline + " s passed while Jenkins was restarting");
+                }
+                List<CheckSpec> specs = step.specs(new JenkinsSecretSource(ctx.get(Run.class), masker));
+                FilePath workspace = ctx.get(FilePath.class);
+                Launcher launcher = ctx.get(Launcher.class);
+                HealthVerifier verifier = new HealthVerifier(
+                        new AgentProbeRunner(workspace, new LauncherCommandRunner(launcher, workspace, ctx.get(EnvVars.class))),
+                        new ListenerConsoleLog(listener, masker), masker);
+                HealthReport report = verifier.run(specs, options.withDeadline(left));
+                if (!report.healthy() && step.failOnError) {
+                    ctx.onFailure(new AbortException(masker.mask("verifyHealth failed: " + report.failed().size() + " of "
+                            + report.checks().size() + " check(s) did not pass\n" + report.failureSummary())));
+                } else {
+                    ctx.onSuccess(report.toMap());
+                }
+            } catch (ParameterException e) {
+                ctx.onFailure(new AbortException(masker.mask("verifyHealth: " + e.getMessage())));
+            }
+        }
+    }
+
+    @Extension
+    @Symbol("verifyHealth")
+    public static class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "verifyHealth";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return "Verify service health (HTTP/JSON, TCP, PostgreSQL, Redis, command)";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(TaskListener.class, Run.class, FilePath.class, Launcher.class, EnvVars.class);
+        }
+    }
+}
