@@ -97,7 +97,7 @@ public final class JsonExpectation implements Serializable {
         }
         Object value;
         try {
-            value = LENIENT.readValue(valueText, Object.class);
+            value = op.equals("=~") ? regexLiteral(valueText) : LENIENT.readValue(valueText, Object.class);
         } catch (Exception e) {
             throw new ParameterException(parameter, "value " + ParameterException.show(valueText) + " is not a quoted string, number, boolean, null or list", FORM);
         }
@@ -114,10 +114,18 @@ public final class JsonExpectation implements Serializable {
                 throw new ParameterException(parameter, "regular expression " + ParameterException.show(value) + " is invalid", FORM);
             }
         }
-        if (op.length() <= 2 && op.charAt(0) != '=' && op.charAt(0) != '!' && !(value instanceof Number)) {
+        if (List.of("<", "<=", ">", ">=").contains(op) && !(value instanceof Number)) {
             throw new ParameterException(parameter, "'" + op + "' compares numbers, got " + ParameterException.show(valueText), FORM);
         }
         return new JsonExpectation(s, path, op, value);
+    }
+
+    /** A quoted regular expression, taken literally: {@code '^1\.4\.'} keeps its backslashes. */
+    private static Object regexLiteral(String text) throws java.io.IOException {
+        if (text.length() >= 2 && (text.charAt(0) == '\'' || text.charAt(0) == '"') && text.charAt(text.length() - 1) == text.charAt(0)) {
+            return text.substring(1, text.length() - 1);
+        }
+        return LENIENT.readValue(text, Object.class);
     }
 
     /** Index after the JSONPath: the first blank outside brackets, parentheses and quotes. */
@@ -157,7 +165,7 @@ public final class JsonExpectation implements Serializable {
         try {
             found = p.read(document, JSON_PATH);
         } catch (PathNotFoundException e) {
-            return text + " failed: no value at " + path;
+            return text + " failed: " + (p.isDefinite() ? "no value at " : "no values found at ") + path;
         } catch (RuntimeException e) {
             return text + " failed: " + e.getMessage();
         }

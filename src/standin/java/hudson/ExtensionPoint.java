@@ -1,0 +1,5 @@
+package hudson;
+
+/** Stand-in for {@code hudson.ExtensionPoint} (marker interface). */
+public interface ExtensionPoint {
+}
