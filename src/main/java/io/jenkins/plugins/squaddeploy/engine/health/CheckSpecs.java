@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class CheckSpecs {
     public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_./-]{0,63}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]+]|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*");
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$-]{0,62}");
     private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
@@ -75,7 +75,8 @@ public final class CheckSpecs {
         if (max < 1 || max > 64 * 1024 * 1024) {
             throw new ParameterException(p + ".maxBodyBytes", "got " + max, "a number of bytes from 1 to 67108864");
         }
-        return new CheckSpec.Http(name(p, name, "http-" + uri.getHost()), uri, statuses, expectations, hdrs, credential, max);
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        return new CheckSpec.Http(name(p, name, "http-" + uri.getHost() + (uri.getPort() > 0 ? "-" + uri.getPort() : "") + path), uri, statuses, expectations, hdrs, credential, max);
     }
 
     public static CheckSpec.Tcp tcp(String p, String name, String host, Integer port) {
@@ -91,13 +92,13 @@ public final class CheckSpecs {
         if (!DATABASE.matcher(db).matches()) {
             throw new ParameterException(p + ".database", "got " + ParameterException.show(db), "a database name of letters, digits, _, $ and -, starting with a letter or _");
         }
-        return new CheckSpec.Postgres(name(p, name, "postgres-" + db), h, prt, db, credential);
+        return new CheckSpec.Postgres(name(p, name, "postgres-" + h + "-" + prt + "-" + db), h, prt, db, credential);
     }
 
     public static CheckSpec.Redis redis(String p, String name, String host, Integer port, Credential credential) {
         String h = host(p + ".host", host);
         int prt = port == null ? 6379 : port(p + ".port", port);
-        return new CheckSpec.Redis(name(p, name, "redis-" + prt), h, prt, credential);
+        return new CheckSpec.Redis(name(p, name, "redis-" + h + "-" + prt), h, prt, credential);
     }
 
     public static CheckSpec.Command command(String p, String name, List<String> argv, Map<String, String> env) {
@@ -126,7 +127,10 @@ public final class CheckSpecs {
         return new CheckSpec.Command(name(p, name, "command-" + (base.isEmpty() ? "run" : base)), argv, e);
     }
 
-    /** Makes default names unique and rejects duplicate explicit names. */
+    /**
+     * Rejects an empty list and duplicate names. Default names hold kind, host, port and path
+     * ({@code http-127.0.0.1-8080/health}), so they differ unless two checks are the same.
+     */
     public static List<CheckSpec> uniqueNames(List<CheckSpec> specs) {
         if (specs == null || specs.isEmpty()) {
             throw new ParameterException("checks", "no checks were given", "a list of one or more checks, e.g. [httpCheck(url: 'http://127.0.0.1:8080/health')]");
@@ -242,12 +246,13 @@ public final class CheckSpecs {
     }
 
     private static String name(String p, String name, String fallback) {
-        String n = name == null || name.isEmpty() ? fallback.replaceAll("[^A-Za-z0-9_.-]", "-") : name;
-        if (n.length() > 64) {
-            n = n.substring(0, 64);
+        String n = name;
+        if (name == null || name.isEmpty()) {
+            n = fallback.replaceAll("[^A-Za-z0-9_./-]+", "-").replaceAll("-{2,}", "-").replaceAll("[-/]+$", "");
+            n = n.length() > 64 ? n.substring(0, 64) : n;
         }
         if (!NAME.matcher(n).matches()) {
-            throw new ParameterException(p + ".name", "got " + ParameterException.show(name), "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new ParameterException(p + ".name", "got " + ParameterException.show(name), "1 to 64 letters, digits, '.', '_', '/' or '-', starting with a letter or digit");
         }
         return n;
     }

@@ -35,6 +35,7 @@ public final class JsonExpectation implements Serializable {
     static final ObjectMapper LENIENT = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
             .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     static final Configuration JSON_PATH = Configuration.builder()
             .jsonProvider(new JacksonJsonProvider())

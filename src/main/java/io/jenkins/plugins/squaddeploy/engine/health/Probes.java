@@ -98,8 +98,12 @@ public final class Probes {
         byte[] body;
         InputStream in = response.body();
         ScheduledFuture<?> guard = WATCHDOG.schedule(() -> closeQuietly(in), Math.max(1, timeout.toMillis() - millisSince(start)), TimeUnit.MILLISECONDS);
+        boolean needBody = !spec.expectations().isEmpty();
         try {
-            body = readLimited(in, spec.maxBodyBytes());
+            body = readLimited(in, needBody ? spec.maxBodyBytes() : Math.min(spec.maxBodyBytes(), 4096));
+            if (body == null && !needBody) {
+                body = new byte[0]; // a status-only check does not care how large the page is
+            }
         } catch (IOException e) {
             return ProbeOutcome.fail("HTTP " + response.statusCode() + " but the body did not arrive within " + seconds(timeout), millisSince(start));
         } finally {
@@ -259,7 +263,10 @@ public final class Probes {
     static String describeNetworkError(Throwable e, String target, Duration timeout) {
         Throwable cur = e;
         while (cur != null) {
-            if (cur instanceof HttpConnectTimeoutException || cur instanceof SocketTimeoutException) {
+            if (cur instanceof HttpConnectTimeoutException) {
+                return "connect timed out (" + target + ")";
+            }
+            if (cur instanceof SocketTimeoutException) {
                 return "timed out after " + seconds(timeout) + " (" + target + ")";
             }
             if (cur instanceof HttpTimeoutException) {

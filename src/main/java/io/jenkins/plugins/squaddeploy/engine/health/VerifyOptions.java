@@ -25,6 +25,10 @@ public record VerifyOptions(int attempts, Duration interval, Duration timeout, D
         seconds("deadline", deadline, false, Duration.ofDays(1));
         range("successThreshold", successThreshold, 1, 100_000, "a whole number from 1 to 100000");
         range("failureThreshold", failureThreshold, 0, 100_000, "a whole number from 1 to 100000, or 0 to allow every attempt");
+        if (successThreshold > attempts) {
+            throw new ParameterException("successThreshold", "a check needs " + successThreshold + " passes in a row but has only " + attempts + " attempts",
+                    "a number no larger than attempts (" + attempts + ")");
+        }
         if (progressEvery == null || progressEvery.isNegative() || progressEvery.isZero()) {
             progressEvery = Duration.ofSeconds(5);
         }

@@ -15,7 +15,7 @@ import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
-/** {@code httpCheck(url: 'http://127.0.0.1:8080/health', expect: ["$.status == 'healthy'"])}. */
+/** {@code httpCheck(url: 'http://127.0.0.1:8080/health', expect: ['$.status == "healthy"'])}. */
 public class HttpCheck extends HealthCheck {
     private static final long serialVersionUID = 1L;
 
