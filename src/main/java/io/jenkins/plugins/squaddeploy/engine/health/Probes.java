@@ -115,29 +115,30 @@ public final class Probes {
         if (body == null) {
             return ProbeOutcome.fail("HTTP " + status + " with a body larger than " + spec.maxBodyBytes() + " bytes (maxBodyBytes)", latency);
         }
-        if (!spec.expectedStatus().contains(status)) {
-            return ProbeOutcome.fail("HTTP " + status + ", expected " + statusList(spec) + snippet(body), latency);
-        }
+        boolean statusOk = spec.expectedStatus().contains(status);
+        String head = "HTTP " + status + (statusOk ? "" : ", expected " + statusList(spec));
         if (spec.expectations().isEmpty()) {
-            return ProbeOutcome.pass("HTTP " + status, latency);
+            return statusOk ? ProbeOutcome.pass(head, latency) : ProbeOutcome.fail(head + snippet(body), latency);
         }
         Object document;
         try {
             document = JsonExpectation.LENIENT.readValue(body, Object.class);
         } catch (IOException e) {
-            return ProbeOutcome.fail("HTTP " + status + " but the body is not JSON" + snippet(body), latency);
+            return ProbeOutcome.fail(head + (statusOk ? " but the body is not JSON" : "") + snippet(body), latency);
         }
+        // Evaluated on a wrong status too: "HTTP 503, expected 200; $.status == 'healthy' failed: actual 'degraded'"
+        // tells the person why the service says it is unhealthy.
         StringBuilder failures = new StringBuilder();
         for (JsonExpectation x : spec.expectations()) {
             String failure = x.check(document);
             if (failure != null) {
-                failures.append(failures.length() == 0 ? "" : "; ").append(failure);
+                failures.append("; ").append(failure);
             }
         }
-        if (failures.length() > 0) {
-            return ProbeOutcome.fail("HTTP " + status + ", " + failures, latency);
+        if (!statusOk || failures.length() > 0) {
+            return ProbeOutcome.fail(head + failures, latency);
         }
-        return ProbeOutcome.pass("HTTP " + status + ", " + spec.expectations().size() + " JSON expectation(s) met", latency);
+        return ProbeOutcome.pass(head + ", " + spec.expectations().size() + " JSON expectation(s) met", latency);
     }
 
     public static ProbeOutcome tcp(CheckSpec.Tcp spec, Duration timeout) {
@@ -339,8 +340,8 @@ public final class Probes {
     }
 
     static String seconds(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? (ms / 1000) + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        long tenths = Math.round(d.toMillis() / 100.0);
+        return tenths % 10 == 0 ? (tenths / 10) + " s" : String.format(java.util.Locale.ROOT, "%.1f s", tenths / 10.0);
     }
 
     private static int timeoutMillis(Duration d) {
