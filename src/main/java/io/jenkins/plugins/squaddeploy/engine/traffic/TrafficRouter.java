@@ -1,0 +1,35 @@
+package io.jenkins.plugins.squaddeploy.engine.traffic;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A load balancer in front of the colours of one service (nginx, HAProxy; Kubernetes Service later).
+ * State is read back from the router itself, never from the build that last changed it.
+ */
+public interface TrafficRouter {
+    /** {@code nginx}, {@code haproxy}, … */
+    String kind();
+
+    /** The colour that receives traffic now, as the router says; null when the router routes to no known colour. */
+    String activeColour() throws IOException, InterruptedException;
+
+    /**
+     * Sends new requests to {@code colour}'s upstreams. Validates the new configuration first (e.g.
+     * {@code nginx -t}, {@code haproxy -c}); on any failure the previous configuration keeps serving and a
+     * {@link RouterException} says why. Keeps the previous configuration so {@link #restorePrevious()} can
+     * put it back.
+     */
+    void route(String colour, List<Upstream> upstreams) throws IOException, InterruptedException;
+
+    /** Puts back the configuration that was live before the last {@link #route}; no-op when there is none. */
+    void restorePrevious() throws IOException, InterruptedException;
+
+    /** One backend address of a colour. */
+    record Upstream(String host, int port) implements java.io.Serializable {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+}
