@@ -1,0 +1,121 @@
+package io.jenkins.plugins.squaddeploy.pipeline;
+
+import hudson.model.Result;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What one pipeline build did: its result and console, and what the harness recorded along the way. */
+public final class PipelineRun {
+    private final Result result;
+    private final String console;
+    private final Throwable error;
+    private final Duration duration;
+    private final SerializingChannel channel;
+    private final Map<String, Object> params;
+    private final List<InputRequest> inputs;
+    private final List<String> options;
+    private final List<String> triggers;
+    private final List<String> properties;
+    private final List<StageRecord> stages;
+    private final List<String> postRuns;
+    private final List<String> libraries;
+
+    /** How a stage ended. */
+    public enum StageStatus { RAN, FAILED, SKIPPED_FOR_FAILURE, SKIPPED_FOR_CONDITIONAL, SKIPPED_FOR_UNSTABLE }
+
+    public record StageRecord(String name, StageStatus status) {
+    }
+
+    PipelineRun(PipelineExecution exec, Result result, Throwable error, Duration duration) {
+        this.result = result;
+        this.console = exec.console.text();
+        this.error = error;
+        this.duration = duration;
+        this.channel = exec.channel;
+        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(exec.params));
+        this.inputs = List.copyOf(exec.inputs);
+        this.options = List.copyOf(exec.options);
+        this.triggers = List.copyOf(exec.triggers);
+        this.properties = List.copyOf(exec.properties);
+        this.stages = List.copyOf(exec.stages);
+        this.postRuns = List.copyOf(exec.postRuns);
+        this.libraries = exec.helper.loadedLibraries();
+    }
+
+    public Result result() {
+        return result;
+    }
+
+    /** The console log, as Jenkins would show it (secrets masked). */
+    public String console() {
+        return console;
+    }
+
+    public List<String> consoleLines() {
+        return Arrays.asList(console.split("\n", -1));
+    }
+
+    /** What ended the build, if it did not end normally. */
+    public Throwable error() {
+        return error;
+    }
+
+    public Duration duration() {
+        return duration;
+    }
+
+    /** The channel to the workspace's "agent": how many callables went through it, and which. */
+    public SerializingChannel channel() {
+        return channel;
+    }
+
+    public Map<String, Object> params() {
+        return params;
+    }
+
+    public List<InputRequest> inputs() {
+        return inputs;
+    }
+
+    /** The pipeline's {@code options}, as {@code name(args)}. */
+    public List<String> options() {
+        return options;
+    }
+
+    public List<String> triggers() {
+        return triggers;
+    }
+
+    public List<String> properties() {
+        return properties;
+    }
+
+    /** Each stage that was reached, in the order it finished (a parent after its nested stages). */
+    public List<StageRecord> stages() {
+        return stages;
+    }
+
+    public StageStatus stage(String name) {
+        return stages.stream().filter(s -> s.name().equals(name)).map(StageRecord::status).findFirst()
+                .orElseThrow(() -> new AssertionError("no stage named '" + name + "' ran; stages: " + stages));
+    }
+
+    /** The post conditions that ran, in order, as {@code <stage>:<condition>} ({@code pipeline:<condition>} for the pipeline's post). */
+    public List<String> postRuns() {
+        return postRuns;
+    }
+
+    /** The shared libraries loaded, as {@code name@version}. */
+    public List<String> libraries() {
+        return libraries;
+    }
+
+    @Override
+    public String toString() {
+        return "PipelineRun[" + result + ", " + duration.toMillis() + " ms]\n" + console;
+    }
+}
