@@ -42,7 +42,7 @@ public final class HealthVerifier {
         for (String line : report.table()) {
             log.detail(line);
         }
-        String took = Probes.seconds(java.time.Duration.ofMillis(report.elapsedMs() / 100 * 100));
+        String took = report.elapsedMs() < 1000 ? report.elapsedMs() + " ms" : Probes.seconds(java.time.Duration.ofMillis(report.elapsedMs()));
         if (report.healthy()) {
             log.info("verifyHealth: all " + checks.size() + " check(s) passed in " + took);
         } else {
