@@ -29,6 +29,9 @@ public final class TestStepContext extends StepContext {
     private final transient FilePath workspace;
     private final transient Launcher launcher;
     private final transient CompletableFuture<Object> outcome = new CompletableFuture<>();
+    /** Survives serialisation: after a simulated restart the execution's context resolves to its replacement. */
+    private final String id = java.util.UUID.randomUUID().toString();
+    private static final java.util.Map<String, TestStepContext> RESUMED = new java.util.concurrent.ConcurrentHashMap<>();
 
     TestStepContext(TestBuild build, EnvVars env, FilePath workspace, Launcher launcher) {
         this.build = build;
@@ -89,6 +92,19 @@ public final class TestStepContext extends StepContext {
     @Override
     public BodyInvoker newBodyInvoker() {
         throw new IllegalStateException("this step was not given a body (the harness does not run block steps from plugins yet)");
+    }
+
+    /**
+     * Simulates a controller restart for executions serialised with this context (as Jenkins saves them in
+     * program.dat): when they are read back, their context is {@code replacement}, a context of the new JVM.
+     */
+    public void resumeAs(TestStepContext replacement) {
+        RESUMED.put(id, replacement);
+    }
+
+    private Object readResolve() {
+        TestStepContext replacement = RESUMED.remove(id);
+        return replacement != null ? replacement : this;
     }
 
     @Override
