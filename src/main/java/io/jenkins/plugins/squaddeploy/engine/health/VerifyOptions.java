@@ -61,7 +61,8 @@ public record VerifyOptions(int attempts, Duration interval, Duration timeout, D
 
     private static Duration dur(String name, double seconds, boolean zeroAllowed) {
         if (Double.isNaN(seconds) || Double.isInfinite(seconds) || seconds < 0 || (!zeroAllowed && seconds == 0)) {
-            throw new ParameterException(name, "got " + seconds, zeroAllowed ? "a number of seconds, 0 or more" : "a number of seconds above 0");
+            String shown = seconds == Math.rint(seconds) && Math.abs(seconds) < 1e15 ? String.valueOf((long) seconds) : String.valueOf(seconds);
+            throw new ParameterException(name, "got " + shown, zeroAllowed ? "a number of seconds, 0 or more" : "a number of seconds above 0");
         }
         return Duration.ofMillis(Math.round(seconds * 1000));
     }
