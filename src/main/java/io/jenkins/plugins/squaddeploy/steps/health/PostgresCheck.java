@@ -11,30 +11,14 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /** {@code postgresCheck(host: '127.0.0.1', database: 'app', credentialsId: 'app-db')}: log in and {@code SELECT 1}. */
-public class PostgresCheck extends HealthCheck {
+public class PostgresCheck extends ServerCheck {
     private static final long serialVersionUID = 1L;
 
-    private final String host;
-    private int port = 5432;
     private String database = "postgres";
-    private String credentialsId;
 
     @DataBoundConstructor
     public PostgresCheck(String host) {
-        this.host = host;
-    }
-
-    public String getHost() {
-        return host;
-    }
-
-    public int getPort() {
-        return port;
-    }
-
-    @DataBoundSetter
-    public void setPort(int port) {
-        this.port = port;
+        super(host, 5432);
     }
 
     public String getDatabase() {
@@ -46,19 +30,10 @@ public class PostgresCheck extends HealthCheck {
         this.database = database;
     }
 
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = credentialsId == null || credentialsId.isBlank() ? null : credentialsId;
-    }
-
     @Override
     public CheckSpec toSpec(String p, SecretSource secrets) throws IOException, InterruptedException {
-        Credential c = credentialsId == null ? null : secrets.lookup(credentialsId, p + ".credentialsId", true);
-        return CheckSpecs.postgres(p, getName(), host, port, database, c);
+        Credential c = getCredentialsId() == null ? null : secrets.lookup(getCredentialsId(), p + ".credentialsId", true);
+        return CheckSpecs.postgres(p, getName(), getHost(), getPort(), database, c);
     }
 
     @Extension

@@ -8,47 +8,20 @@ import io.jenkins.plugins.squaddeploy.engine.secret.SecretSource;
 import java.io.IOException;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
-import org.kohsuke.stapler.DataBoundSetter;
 
 /** {@code redisCheck(host: '127.0.0.1', credentialsId: 'redis-password')}: AUTH then PING answers PONG. */
-public class RedisCheck extends HealthCheck {
+public class RedisCheck extends ServerCheck {
     private static final long serialVersionUID = 1L;
-
-    private final String host;
-    private int port = 6379;
-    private String credentialsId;
 
     @DataBoundConstructor
     public RedisCheck(String host) {
-        this.host = host;
-    }
-
-    public String getHost() {
-        return host;
-    }
-
-    public int getPort() {
-        return port;
-    }
-
-    @DataBoundSetter
-    public void setPort(int port) {
-        this.port = port;
-    }
-
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = credentialsId == null || credentialsId.isBlank() ? null : credentialsId;
+        super(host, 6379);
     }
 
     @Override
     public CheckSpec toSpec(String p, SecretSource secrets) throws IOException, InterruptedException {
-        Credential c = credentialsId == null ? null : secrets.lookup(credentialsId, p + ".credentialsId", false);
-        return CheckSpecs.redis(p, getName(), host, port, c);
+        Credential c = getCredentialsId() == null ? null : secrets.lookup(getCredentialsId(), p + ".credentialsId", false);
+        return CheckSpecs.redis(p, getName(), getHost(), getPort(), c);
     }
 
     @Extension
