@@ -89,6 +89,39 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--failure-threshold", defaultValue = "0", description = "consecutive failures that fail a check at once (0: all attempts)")
     int failureThreshold;
 
+    @Option(names = "--prometheus", paramLabel = "URL", description = "Prometheus server for a query check, e.g. http://127.0.0.1:9090")
+    String prometheus;
+
+    @Option(names = "--query", paramLabel = "PROMQL", description = "instant PromQL query for --prometheus")
+    String query;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = "instead of --query: error-rate (default max 0.05) or p95-latency (default max 2 s)")
+    String preset;
+
+    @Option(names = "--selector", paramLabel = "MATCHERS", description = "label matchers for --preset, e.g. 'job=\"squad-api\"'")
+    String selector;
+
+    @Option(names = "--max", description = "highest good value for --prometheus")
+    Double max;
+
+    @Option(names = "--min", description = "lowest good value for --prometheus")
+    Double min;
+
+    @Option(names = "--no-data", paramLabel = "POLICY", description = "fail (default), pass or inconclusive when the query returns nothing")
+    String noData;
+
+    @Option(names = "--watch", defaultValue = "0", description = "seconds to keep measuring every check (watch window); 0: until healthy")
+    double watch;
+
+    @Option(names = "--failure-limit", defaultValue = "0", description = "failed measurements allowed in the watch window (default ${DEFAULT-VALUE})")
+    int failureLimit;
+
+    @Option(names = "--consecutive-error-limit", defaultValue = "4", description = "measurements in a row that may not be taken (default ${DEFAULT-VALUE})")
+    int consecutiveErrorLimit;
+
+    @Option(names = "--inconclusive-limit", defaultValue = "0", description = "inconclusive measurements allowed (default ${DEFAULT-VALUE})")
+    int inconclusiveLimit;
+
     @Option(names = "--json", description = "print the result as JSON after the table")
     boolean json;
 
@@ -111,7 +144,8 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         };
         try {
-            VerifyOptions options = VerifyOptions.ofSeconds(attempts, interval, timeout, deadline, successThreshold, failureThreshold);
+            VerifyOptions options = VerifyOptions.ofSeconds(attempts, interval, timeout, deadline, successThreshold, failureThreshold)
+                    .withWatch(watch, failureLimit, consecutiveErrorLimit, inconclusiveLimit);
             List<CheckSpec> specs = CheckSpecs.fromMaps(checkMaps(), new CliSecretSource(credentialsDir, System.getenv(), masker));
             HealthReport report = new HealthVerifier(new DirectProbeRunner(new LocalCommandRunner()), log, masker).run(specs, options);
             if (json) {
@@ -127,6 +161,12 @@ public final class VerifyCommand implements Callable<Integer> {
             err.println(masker.mask("squad verify: " + e.getMessage()));
             err.flush();
             return BAD_PARAMETERS;
+        }
+    }
+
+    private static void putIf(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
         }
     }
 
@@ -173,6 +213,17 @@ public final class VerifyCommand implements Callable<Integer> {
             if (redisCredentials != null) {
                 m.put("credentialsId", redisCredentials);
             }
+            maps.add(m);
+        }
+        if (prometheus != null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("prometheus", prometheus);
+            putIf(m, "query", query);
+            putIf(m, "preset", preset);
+            putIf(m, "selector", selector);
+            putIf(m, "max", max);
+            putIf(m, "min", min);
+            putIf(m, "noData", noData);
             maps.add(m);
         }
         for (int i = 0; i < command.size(); i++) {

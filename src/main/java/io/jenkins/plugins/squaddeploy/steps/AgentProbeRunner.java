@@ -31,7 +31,7 @@ final class AgentProbeRunner implements ProbeRunner {
         try {
             return workspace.act(new NetworkProbe(spec, timeout.toMillis()));
         } catch (IOException e) {
-            return ProbeOutcome.fail("could not reach the agent to run the check: " + e.getMessage(), 0);
+            return ProbeOutcome.error("could not reach the agent to run the check: " + e.getMessage(), 0);
         }
     }
 

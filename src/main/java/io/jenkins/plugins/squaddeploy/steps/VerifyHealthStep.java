@@ -46,6 +46,10 @@ public class VerifyHealthStep extends Step implements Serializable {
     private int successThreshold = 1;
     private int failureThreshold = 0;
     private boolean failOnError = true;
+    private int watch = 0;
+    private int failureLimit = 0;
+    private int consecutiveErrorLimit = VerifyOptions.DEFAULT_CONSECUTIVE_ERROR_LIMIT;
+    private int inconclusiveLimit = 0;
 
     @DataBoundConstructor
     public VerifyHealthStep(List<HealthCheck> checks) {
@@ -119,8 +123,46 @@ public class VerifyHealthStep extends Step implements Serializable {
         this.failOnError = failOnError;
     }
 
+    public int getWatch() {
+        return watch;
+    }
+
+    /** Seconds to keep measuring every check (a watch window, e.g. 900 after a switch); 0 = until healthy. */
+    @DataBoundSetter
+    public void setWatch(int watch) {
+        this.watch = watch;
+    }
+
+    public int getFailureLimit() {
+        return failureLimit;
+    }
+
+    @DataBoundSetter
+    public void setFailureLimit(int failureLimit) {
+        this.failureLimit = failureLimit;
+    }
+
+    public int getConsecutiveErrorLimit() {
+        return consecutiveErrorLimit;
+    }
+
+    @DataBoundSetter
+    public void setConsecutiveErrorLimit(int consecutiveErrorLimit) {
+        this.consecutiveErrorLimit = consecutiveErrorLimit;
+    }
+
+    public int getInconclusiveLimit() {
+        return inconclusiveLimit;
+    }
+
+    @DataBoundSetter
+    public void setInconclusiveLimit(int inconclusiveLimit) {
+        this.inconclusiveLimit = inconclusiveLimit;
+    }
+
     VerifyOptions options() {
-        return VerifyOptions.ofSeconds(attempts, interval, timeout, deadline, successThreshold, failureThreshold);
+        return VerifyOptions.ofSeconds(attempts, interval, timeout, deadline, successThreshold, failureThreshold)
+                .withWatch(watch, failureLimit, consecutiveErrorLimit, inconclusiveLimit);
     }
 
     List<CheckSpec> specs(SecretSource secrets) throws java.io.IOException, InterruptedException {
@@ -172,8 +214,15 @@ public class VerifyHealthStep extends Step implements Serializable {
             Masker masker = new Masker();
             try {
                 VerifyOptions options = step.options();
-                Duration left = options.deadline().minusMillis(System.currentTimeMillis() - startedAtMillis);
-                if (left.isNegative() || left.isZero()) {
+                long away = System.currentTimeMillis() - startedAtMillis;
+                Duration left = options.deadline().minusMillis(away);
+                if (options.watching()) {
+                    // After a restart a watch window watches for the rest of the window; when the window ended
+                    // while Jenkins was down, one measurement decides (the service was not observed meanwhile).
+                    long watchLeftMs = Math.max(1, options.watch().toMillis() - away);
+                    options = options.withWatch(watchLeftMs / 1000.0, step.failureLimit, step.consecutiveErrorLimit, step.inconclusiveLimit);
+                    left = options.watch().plus(options.timeout());
+                } else if (left.isNegative() || left.isZero()) {
                     throw new AbortException("verifyHealth: the deadline of " + step.deadline + " s passed while Jenkins was restarting");
                 }
                 List<CheckSpec> specs = step.specs(new JenkinsSecretSource(ctx.get(Run.class), masker));
@@ -184,8 +233,8 @@ public class VerifyHealthStep extends Step implements Serializable {
                         new ListenerConsoleLog(listener, masker), masker);
                 HealthReport report = verifier.run(specs, options.withDeadline(left));
                 if (!report.healthy() && step.failOnError) {
-                    ctx.onFailure(new AbortException(masker.mask("verifyHealth failed: " + report.failed().size() + " of "
-                            + report.checks().size() + " check(s) did not pass\n" + report.failureSummary())));
+                    ctx.onFailure(new AbortException(masker.mask("verifyHealth " + ("INCONCLUSIVE".equals(report.status()) ? "inconclusive" : "failed")
+                            + ": " + report.failed().size() + " of " + report.checks().size() + " check(s) did not pass\n" + report.failureSummary())));
                 } else {
                     ctx.onSuccess(report.toMap());
                 }

@@ -81,6 +81,33 @@ public sealed interface CheckSpec extends Serializable {
         }
     }
 
+    /**
+     * An instant PromQL query through Prometheus' HTTP API, compared with {@code min} and/or {@code max}.
+     * {@code noData} says what an empty result (or NaN, e.g. no traffic in a rate) counts as.
+     */
+    record Prometheus(String name, URI server, String query, Double min, Double max, NoData noData,
+                      Credential credential) implements CheckSpec {
+        public enum NoData { FAIL, PASS, INCONCLUSIVE }
+
+        @Override
+        public String kind() {
+            return "prometheus";
+        }
+
+        @Override
+        public String target() {
+            return server + " " + query;
+        }
+
+        /** The thresholds as a person reads them, e.g. {@code <= 0.05}. */
+        public String threshold() {
+            if (min != null && max != null) {
+                return "between " + Probes.number(min) + " and " + Probes.number(max);
+            }
+            return max != null ? "<= " + Probes.number(max) : ">= " + Probes.number(min);
+        }
+    }
+
     record Command(String name, List<String> argv, Map<String, String> env) implements CheckSpec {
         public Command {
             argv = List.copyOf(argv);

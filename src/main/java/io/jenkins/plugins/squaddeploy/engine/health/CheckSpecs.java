@@ -27,7 +27,7 @@ public final class CheckSpecs {
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$-]{0,62}");
     private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-    private static final Set<String> KINDS = Set.of("http", "tcp", "postgres", "redis", "command");
+    private static final Set<String> KINDS = Set.of("http", "tcp", "postgres", "redis", "command", "prometheus");
     private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "connection", "content-length", "expect", "upgrade");
 
     private CheckSpecs() {
@@ -99,6 +99,131 @@ public final class CheckSpecs {
         String h = host(p + ".host", host);
         int prt = port == null ? 6379 : port(p + ".port", port);
         return new CheckSpec.Redis(name(p, name, "redis-" + h + "-" + prt), h, prt, credential);
+    }
+
+    /** Named queries for the thresholds the seed runbooks roll back on. */
+    public enum Preset {
+        /** Share of 5xx responses over the window; seed 004 rolls back above 5 %, seed 001 above 10 %. */
+        ERROR_RATE("error-rate", "sum(rate(http_requests_total{status=~\"5..\"%s}[%s])) / sum(rate(http_requests_total{%s}[%s]))", 0.05),
+        /** 95th percentile latency in seconds from the request duration histogram; seed 001 rolls back above 2 s. */
+        P95_LATENCY("p95-latency", "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{%s}[%s])))", 2.0);
+
+        final String id;
+        final String template;
+        final double defaultMax;
+
+        Preset(String id, String template, double defaultMax) {
+            this.id = id;
+            this.template = template;
+            this.defaultMax = defaultMax;
+        }
+
+        String query(String selector, String window) {
+            return this == ERROR_RATE
+                    ? String.format(template, selector.isEmpty() ? "" : "," + selector, window, selector, window)
+                    : String.format(template, selector, window);
+        }
+
+        static Preset of(String p, String id) {
+            for (Preset x : values()) {
+                if (x.id.equals(id)) {
+                    return x;
+                }
+            }
+            throw new ParameterException(p, "unknown preset " + ParameterException.show(id), "one of 'error-rate', 'p95-latency'");
+        }
+    }
+
+    private static final Pattern SELECTOR = Pattern.compile("\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*(=|!=|=~|!~)\\s*\"[^\"\\\\\\n]*\"\\s*(,\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*(=|!=|=~|!~)\\s*\"[^\"\\\\\\n]*\"\\s*)*");
+    private static final Pattern WINDOW = Pattern.compile("[1-9][0-9]{0,4}[smh]");
+
+    /**
+     * A Prometheus check: {@code query} or {@code preset} (+ {@code selector}, {@code window}), with {@code max}
+     * and/or {@code min} (a preset brings its default max) and a no-data policy ({@code fail} by default).
+     */
+    public static CheckSpec.Prometheus prometheus(String p, String name, String server, String query, String preset, String selector,
+                                                  String window, Double min, Double max, String noData, Credential credential) {
+        URI uri = url(p + ".url", server);
+        String q;
+        Double mx = max;
+        if (preset != null && !preset.isEmpty()) {
+            if (query != null && !query.isEmpty()) {
+                throw new ParameterException(p + ".query", "both a query and a preset were given", "either query or preset");
+            }
+            Preset pr = Preset.of(p + ".preset", preset);
+            String sel = selector == null ? "" : selector.strip();
+            if (!sel.isEmpty() && !SELECTOR.matcher(sel).matches()) {
+                throw new ParameterException(p + ".selector", "got " + ParameterException.show(selector), "label matchers such as job=\"squad-api\", instance=~\"127.0.0.1:.*\"");
+            }
+            String w = window == null || window.isEmpty() ? "1m" : window;
+            if (!WINDOW.matcher(w).matches()) {
+                throw new ParameterException(p + ".window", "got " + ParameterException.show(window), "a duration such as 30s, 1m or 5m");
+            }
+            q = pr.query(sel, w);
+            if (mx == null && min == null) {
+                mx = pr.defaultMax;
+            }
+        } else {
+            q = query;
+            if (q == null || q.isBlank()) {
+                throw new ParameterException(p + ".query", "no query or preset given", "a PromQL expression, or preset: 'error-rate' or 'p95-latency'");
+            }
+            String unbalanced = unbalanced(q);
+            if (unbalanced != null) {
+                throw new ParameterException(p + ".query", "PromQL " + ParameterException.show(q) + " cannot be parsed: " + unbalanced, "a PromQL expression such as sum(rate(http_requests_total[1m]))");
+            }
+        }
+        if (mx == null && min == null) {
+            throw new ParameterException(p + ".max", "no threshold given", "max and/or min, the bounds a good value stays within (e.g. max: 0.05)");
+        }
+        for (Double d : new Double[] {min, mx}) {
+            if (d != null && (d.isNaN() || d.isInfinite())) {
+                throw new ParameterException(p + (d == min ? ".min" : ".max"), "got " + d, "a finite number");
+            }
+        }
+        if (min != null && mx != null && min > mx) {
+            throw new ParameterException(p + ".min", "min " + min + " is above max " + mx, "min <= max");
+        }
+        CheckSpec.Prometheus.NoData nd;
+        try {
+            nd = CheckSpec.Prometheus.NoData.valueOf((noData == null || noData.isEmpty() ? "fail" : noData).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(p + ".noData", "got " + ParameterException.show(noData), "one of 'fail', 'pass', 'inconclusive'");
+        }
+        String fallback = "prometheus-" + (preset != null && !preset.isEmpty() ? preset : "query");
+        return new CheckSpec.Prometheus(name(p, name, fallback), uri, q, min, mx, nd, credential);
+    }
+
+    /** A quick local check that quotes and brackets are balanced; the server reports the rest as an ERROR. */
+    private static String unbalanced(String q) {
+        if (q.indexOf('\n') >= 0 || q.indexOf('\0') >= 0 || q.length() > 4096) {
+            return "line break, NUL or longer than 4096 characters";
+        }
+        java.util.Deque<Character> open = new java.util.ArrayDeque<>();
+        char quote = 0;
+        for (int i = 0; i < q.length(); i++) {
+            char c = q.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'' || c == '`') {
+                quote = c;
+            } else if ("([{".indexOf(c) >= 0) {
+                open.push(c);
+            } else if (")]}".indexOf(c) >= 0) {
+                char expected = c == ')' ? '(' : c == ']' ? '[' : '{';
+                if (open.isEmpty() || open.pop() != expected) {
+                    return "unexpected '" + c + "' at position " + (i + 1);
+                }
+            }
+        }
+        if (quote != 0) {
+            return "unterminated string";
+        }
+        return open.isEmpty() ? null : "unclosed '" + open.peek() + "'";
     }
 
     public static CheckSpec.Command command(String p, String name, List<String> argv, Map<String, String> env) {
@@ -173,6 +298,7 @@ public final class CheckSpecs {
                 case "http" -> Set.of("http", "name", "status", "expect", "headers", "credentialsId", "maxBodyBytes");
                 case "command" -> Set.of("command", "name", "env");
                 case "tcp" -> Set.of("tcp", "name");
+                case "prometheus" -> Set.of("prometheus", "name", "query", "preset", "selector", "window", "min", "max", "noData", "credentialsId");
                 default -> Set.of(kind, "name", "credentialsId", "database");
             };
             for (String key : m.keySet()) {
@@ -198,6 +324,8 @@ public final class CheckSpecs {
                     HostPort hp = HostPort.parse(p + ".redis", str(m, "redis", p), 6379);
                     out.add(redis(p, name, hp.host(), hp.port(), cred));
                 }
+                case "prometheus" -> out.add(prometheus(p, name, str(m, "prometheus", p), str(m, "query", p), str(m, "preset", p),
+                        str(m, "selector", p), str(m, "window", p), dbl(m, "min", p), dbl(m, "max", p), str(m, "noData", p), cred));
                 default -> out.add(command(p, name, strings(m, "command", p), stringMap(m, "env", p)));
             }
         }
@@ -310,6 +438,17 @@ public final class CheckSpecs {
             }
         }
         throw new ParameterException(p, "got " + ParameterException.show(v), "a whole number");
+    }
+
+    private static Double dbl(Map<String, Object> m, String key, String p) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new ParameterException(p + "." + key, "got " + ParameterException.show(v), "a number");
     }
 
     private static Map<String, String> stringMap(Map<String, Object> m, String key, String p) {

@@ -13,8 +13,18 @@ public record HealthReport(boolean healthy, List<CheckResult> checks, long elaps
         checks = List.copyOf(checks);
     }
 
+    /** Checks that failed, could not be measured (ERROR) or were inconclusive; not those stopped early. */
     public List<CheckResult> failed() {
-        return checks.stream().filter(c -> !c.passed()).toList();
+        return checks.stream().filter(c -> !c.passed() && !"STOPPED".equals(c.status())).toList();
+    }
+
+    /** HEALTHY, FAILED (a check failed or errored) or INCONCLUSIVE (only inconclusive checks). */
+    public String status() {
+        if (healthy) {
+            return "HEALTHY";
+        }
+        boolean hard = failed().stream().anyMatch(c -> !"INCONCLUSIVE".equals(c.status()));
+        return hard || failed().isEmpty() ? "FAILED" : "INCONCLUSIVE";
     }
 
     /**
@@ -29,6 +39,7 @@ public record HealthReport(boolean healthy, List<CheckResult> checks, long elaps
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("healthy", healthy);
+        m.put("status", status());
         m.put("elapsedMs", elapsedMs);
         m.put("failed", new ArrayList<>(failed().stream().map(CheckResult::name).toList()));
         m.put("checks", checkMap);

@@ -5,6 +5,7 @@ import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,8 +15,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs every check concurrently, each with its own retries, under one overall deadline, printing
- * progress (attempt n/m, elapsed, what still fails) no more often than {@code progressEvery}.
+ * Runs every check concurrently under one overall deadline, printing progress (attempt n/m, elapsed, what
+ * still fails) no more often than {@code progressEvery}. Two modes:
+ * <ul>
+ * <li>until healthy (default): each check is retried until it passes {@code successThreshold} times in a row,
+ * fails {@code failureThreshold} times in a row, or runs out of attempts or time;</li>
+ * <li>watch window ({@code watch} above zero): each check is measured every {@code interval} for the whole window;
+ * the first check to exceed its limits stops every other check, so a bad release is caught at once.</li>
+ * </ul>
  */
 public final class HealthVerifier {
     private static final int MAX_THREADS = 64;
@@ -35,18 +42,28 @@ public final class HealthVerifier {
      * progress while waiting, the result table, and one line of outcome and duration.
      */
     public HealthReport run(List<CheckSpec> checks, VerifyOptions options) throws InterruptedException {
-        log.info(masker.mask(String.format("verifyHealth: %d check(s) [%s], up to %d attempt(s) each, %s apart, %s per attempt, deadline %s",
-                checks.size(), String.join(", ", checks.stream().map(c -> c.name() + " " + c.kind() + " " + c.target()).toList()),
-                options.attempts(), Probes.seconds(options.interval()), Probes.seconds(options.timeout()), Probes.seconds(options.deadline()))));
+        String what = String.join(", ", checks.stream().map(c -> c.name() + " " + c.kind() + " " + c.target()).toList());
+        if (options.watching()) {
+            log.info(masker.mask(String.format("verifyHealth: watching %d check(s) [%s] for %s, every %s; limits: failures %d, "
+                            + "errors in a row %d, inconclusive %d%s",
+                    checks.size(), what, Probes.seconds(options.watch()), Probes.seconds(options.interval()), options.failureLimit(),
+                    options.consecutiveErrorLimit(), options.inconclusiveLimit(),
+                    options.failureThreshold() > 0 ? ", failures in a row " + options.failureThreshold() : "")));
+        } else {
+            log.info(masker.mask(String.format("verifyHealth: %d check(s) [%s], up to %d attempt(s) each, %s apart, %s per attempt, deadline %s",
+                    checks.size(), what, options.attempts(), Probes.seconds(options.interval()), Probes.seconds(options.timeout()),
+                    Probes.seconds(options.deadline()))));
+        }
         HealthReport report = verify(checks, options);
         for (String line : report.table()) {
             log.detail(line);
         }
-        String took = report.elapsedMs() < 1000 ? report.elapsedMs() + " ms" : Probes.seconds(java.time.Duration.ofMillis(report.elapsedMs()));
+        String took = report.elapsedMs() < 1000 ? report.elapsedMs() + " ms" : Probes.seconds(Duration.ofMillis(report.elapsedMs()));
         if (report.healthy()) {
             log.info("verifyHealth: all " + checks.size() + " check(s) passed in " + took);
         } else {
-            log.warn("verifyHealth: " + report.failed().size() + " of " + checks.size() + " check(s) failed after " + took);
+            log.warn("verifyHealth: " + report.failed().size() + " of " + checks.size() + " check(s) "
+                    + ("INCONCLUSIVE".equals(report.status()) ? "inconclusive" : "failed") + " after " + took);
         }
         return report;
     }
@@ -56,7 +73,10 @@ public final class HealthVerifier {
             throw new IllegalArgumentException("no checks");
         }
         long start = System.nanoTime();
-        long deadlineAt = start + options.deadline().toNanos();
+        Duration deadline = options.watching() && options.deadline().compareTo(options.watch().plus(options.timeout())) < 0
+                ? options.watch().plus(options.timeout()) : options.deadline();
+        long deadlineAt = start + deadline.toNanos();
+        CountDownLatch stop = new CountDownLatch(1);
         List<CheckState> states = new ArrayList<>();
         for (CheckSpec c : checks) {
             states.add(new CheckState(c));
@@ -70,7 +90,9 @@ public final class HealthVerifier {
         try {
             List<Future<CheckResult>> futures = new ArrayList<>();
             for (CheckState s : states) {
-                futures.add(pool.submit(() -> runCheck(s, options, start, deadlineAt)));
+                futures.add(pool.submit(() -> options.watching()
+                        ? watchCheck(s, options, start, deadlineAt, stop)
+                        : runCheck(s, options, start, deadlineAt)));
             }
             List<CheckResult> results = new ArrayList<>();
             long nextProgress = start + options.progressEvery().toNanos();
@@ -89,8 +111,7 @@ public final class HealthVerifier {
                         if (cause instanceof InterruptedException ie) {
                             throw ie;
                         }
-                        CheckState s = states.get(i);
-                        results.add(s.result(false, "internal error: " + masker.describe(cause), start));
+                        results.add(states.get(i).result("ERROR", "internal error: " + masker.describe(cause), start));
                         break;
                     }
                 }
@@ -102,38 +123,98 @@ public final class HealthVerifier {
         }
     }
 
+    private ProbeOutcome measure(CheckState s, VerifyOptions o, long deadlineAt) throws InterruptedException {
+        Duration attemptTimeout = Duration.ofNanos(Math.min(o.timeout().toNanos(), deadlineAt - System.nanoTime()));
+        ProbeOutcome outcome = runner.probe(s.spec, attemptTimeout);
+        ProbeOutcome masked = outcome.withMessage(masker.mask(outcome.message()));
+        s.record(masked);
+        return masked;
+    }
+
     private CheckResult runCheck(CheckState s, VerifyOptions o, long start, long deadlineAt) throws InterruptedException {
         int failLimit = o.effectiveFailureThreshold();
         while (true) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
             }
-            long remaining = deadlineAt - System.nanoTime();
-            if (remaining <= 0) {
-                return s.result(false, "deadline of " + Probes.seconds(o.deadline()) + " reached" + s.lastSuffix(), start);
+            if (deadlineAt - System.nanoTime() <= 0) {
+                return s.result("FAILED", "deadline of " + Probes.seconds(o.deadline()) + " reached" + s.lastSuffix(), start);
             }
-            Duration attemptTimeout = Duration.ofNanos(Math.min(o.timeout().toNanos(), remaining));
-            ProbeOutcome outcome = runner.probe(s.spec, attemptTimeout);
-            s.record(new ProbeOutcome(outcome.passed(), masker.mask(outcome.message()), outcome.latencyMs()));
-            if (outcome.passed()) {
+            s.sample(measure(s, o, deadlineAt), start);
+            ProbeOutcome last = s.last;
+            if (last.passed()) {
                 if (s.consecutiveOk >= o.successThreshold()) {
-                    return s.result(true, s.last.message(), start);
+                    return s.result("PASSED", last.message(), start);
                 }
-            } else if (s.consecutiveFail >= failLimit) {
+            } else if (s.consecutiveBad >= failLimit) {
                 String why = failLimit < o.attempts()
-                        ? s.last.message() + " (" + s.consecutiveFail + " consecutive failures, failureThreshold " + failLimit + ")"
-                        : s.last.message();
-                return s.result(false, why, start);
+                        ? last.message() + " (" + s.consecutiveBad + " consecutive failures, failureThreshold " + failLimit + ")"
+                        : last.message();
+                return s.result(finalStatus(last), why, start);
             }
             if (s.attempts >= o.attempts()) {
-                String why = outcome.passed()
-                        ? "passed " + s.consecutiveOk + " time(s) in a row, successThreshold " + o.successThreshold() + " not reached in " + o.attempts() + " attempts"
-                        : s.last.message();
-                return s.result(false, why, start);
+                if (last.passed()) {
+                    return s.result("FAILED", "passed " + s.consecutiveOk + " time(s) in a row, successThreshold " + o.successThreshold()
+                            + " not reached in " + o.attempts() + " attempts", start);
+                }
+                return s.result(finalStatus(last), last.message(), start);
             }
             long pause = Math.min(o.interval().toNanos(), deadlineAt - System.nanoTime());
             if (pause > 0) {
                 TimeUnit.NANOSECONDS.sleep(pause);
+            }
+        }
+    }
+
+    private static String finalStatus(ProbeOutcome last) {
+        return last.status() == ProbeOutcome.Status.INCONCLUSIVE ? "INCONCLUSIVE" : "FAILED";
+    }
+
+    private CheckResult watchCheck(CheckState s, VerifyOptions o, long start, long deadlineAt, CountDownLatch stop) throws InterruptedException {
+        long windowEnd = start + o.watch().toNanos();
+        CheckResult result = watchLoop(s, o, start, deadlineAt, windowEnd, stop);
+        if (!result.passed() && !"STOPPED".equals(result.status())) {
+            stop.countDown();
+        }
+        return result;
+    }
+
+    private CheckResult watchLoop(CheckState s, VerifyOptions o, long start, long deadlineAt, long windowEnd, CountDownLatch stop)
+            throws InterruptedException {
+        while (true) {
+            if (stop.getCount() == 0) {
+                return s.result("STOPPED", "stopped early: another check failed" + s.lastSuffix(), start);
+            }
+            if (deadlineAt - System.nanoTime() <= 0) {
+                return s.result("FAILED", "deadline reached during the watch window" + s.lastSuffix(), start);
+            }
+            ProbeOutcome m = measure(s, o, deadlineAt);
+            s.sample(m, start);
+            if (s.spec instanceof CheckSpec.Prometheus) {
+                log.info(masker.mask("verifyHealth: " + s.spec.name() + " measurement " + s.attempts + ": " + m.message() + " → " + m.status()));
+            }
+            if (s.failures > o.failureLimit()) {
+                return s.result("FAILED", s.failures + " failed measurement(s), failureLimit " + o.failureLimit() + "; last: " + m.message(), start);
+            }
+            if (o.failureThreshold() > 0 && s.consecutiveFailed >= o.failureThreshold()) {
+                return s.result("FAILED", s.consecutiveFailed + " failed measurements in a row, failureThreshold " + o.failureThreshold()
+                        + "; last: " + m.message(), start);
+            }
+            if (s.consecutiveErrors > o.consecutiveErrorLimit()) {
+                return s.result("ERROR", s.consecutiveErrors + " measurement(s) in a row could not be taken, consecutiveErrorLimit "
+                        + o.consecutiveErrorLimit() + "; last: " + m.message(), start);
+            }
+            if (s.inconclusive > o.inconclusiveLimit()) {
+                return s.result("INCONCLUSIVE", s.inconclusive + " inconclusive measurement(s), inconclusiveLimit " + o.inconclusiveLimit()
+                        + "; last: " + m.message(), start);
+            }
+            long next = System.nanoTime() + o.interval().toNanos();
+            if (next >= windowEnd) {
+                return s.result("PASSED", s.attempts + " measurement(s) over " + Probes.seconds(o.watch()) + " within limits ("
+                        + s.failures + " failed, " + s.errors + " errors); last: " + m.message(), start);
+            }
+            if (stop.await(o.interval().toNanos(), TimeUnit.NANOSECONDS)) {
+                return s.result("STOPPED", "stopped early: another check failed" + s.lastSuffix(), start);
             }
         }
     }
@@ -149,15 +230,21 @@ public final class HealthVerifier {
                 }
                 continue;
             }
-            waiting.add(s.spec.name() + " [attempt " + s.attempts + "/" + o.attempts() + "] "
-                    + (last == null ? "first attempt running" : (last.passed() ? "ok, confirming" : last.message())));
+            String attempt = o.watching() ? "measurement " + s.attempts : "attempt " + s.attempts + "/" + o.attempts();
+            waiting.add(s.spec.name() + " [" + attempt + "] "
+                    + (last == null ? "first attempt running" : (last.passed() ? (o.watching() ? "ok: " + last.message() : "ok, confirming") : last.message())));
         }
         if (waiting.isEmpty()) {
             return;
         }
-        log.info(masker.mask(String.format("verifyHealth: %s elapsed of %s, %d/%d passed, still failing: %s",
-                Probes.seconds(Duration.ofSeconds(elapsedMs(start) / 1000)), Probes.seconds(o.deadline()), passed, states.size(),
-                String.join("; ", waiting))));
+        String elapsed = Probes.seconds(Duration.ofSeconds(elapsedMs(start) / 1000));
+        if (o.watching()) {
+            log.info(masker.mask(String.format("verifyHealth: watching, %s elapsed of %s: %s", elapsed, Probes.seconds(o.watch()),
+                    String.join("; ", waiting))));
+        } else {
+            log.info(masker.mask(String.format("verifyHealth: %s elapsed of %s, %d/%d passed, still failing: %s",
+                    elapsed, Probes.seconds(o.deadline()), passed, states.size(), String.join("; ", waiting))));
+        }
     }
 
     private static long elapsedMs(long startNanos) {
@@ -167,9 +254,15 @@ public final class HealthVerifier {
     /** Per-check counters, written by the check's thread and read by the progress printer. */
     private static final class CheckState {
         final CheckSpec spec;
+        final List<CheckResult.Sample> samples = new ArrayList<>();
         volatile int attempts;
         volatile int consecutiveOk;
-        volatile int consecutiveFail;
+        volatile int consecutiveBad;
+        volatile int consecutiveFailed;
+        volatile int consecutiveErrors;
+        volatile int failures;
+        volatile int errors;
+        volatile int inconclusive;
         volatile ProbeOutcome last;
         volatile boolean done;
         volatile boolean finalPassed;
@@ -181,12 +274,37 @@ public final class HealthVerifier {
         void record(ProbeOutcome o) {
             attempts++;
             last = o;
-            if (o.passed()) {
-                consecutiveOk++;
-                consecutiveFail = 0;
-            } else {
-                consecutiveFail++;
-                consecutiveOk = 0;
+            switch (o.status()) {
+                case PASSED -> {
+                    consecutiveOk++;
+                    consecutiveBad = 0;
+                    consecutiveFailed = 0;
+                    consecutiveErrors = 0;
+                }
+                case FAILED -> {
+                    failures++;
+                    consecutiveFailed++;
+                    consecutiveBad++;
+                    consecutiveOk = 0;
+                    consecutiveErrors = 0;
+                }
+                case ERROR -> {
+                    errors++;
+                    consecutiveErrors++;
+                    consecutiveBad++;
+                    consecutiveOk = 0;
+                }
+                default -> {
+                    inconclusive++;
+                    consecutiveBad++;
+                    consecutiveOk = 0;
+                }
+            }
+        }
+
+        synchronized void sample(ProbeOutcome o, long start) {
+            if (samples.size() < CheckResult.MAX_SAMPLES) {
+                samples.add(new CheckResult.Sample(elapsedMs(start), o.status().name(), o.value()));
             }
         }
 
@@ -194,11 +312,13 @@ public final class HealthVerifier {
             return last == null ? " before the first attempt" : " after " + attempts + (attempts == 1 ? " attempt" : " attempts") + "; last: " + last.message();
         }
 
-        CheckResult result(boolean passed, String message, long start) {
+        synchronized CheckResult result(String status, String message, long start) {
             done = true;
-            finalPassed = passed;
-            return new CheckResult(spec.name(), spec.kind(), spec.target(), passed, attempts,
-                    last == null ? 0 : last.latencyMs(), message, elapsedMs(start));
+            finalPassed = "PASSED".equals(status);
+            String threshold = spec instanceof CheckSpec.Prometheus p ? p.threshold() : null;
+            return new CheckResult(spec.name(), spec.kind(), spec.target(), status, attempts,
+                    last == null ? 0 : last.latencyMs(), message, elapsedMs(start), last == null ? null : last.value(), threshold,
+                    failures, errors, inconclusive, samples);
         }
     }
 }

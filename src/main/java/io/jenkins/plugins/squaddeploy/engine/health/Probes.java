@@ -12,6 +12,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -63,6 +64,8 @@ public final class Probes {
             return postgres(p, timeout);
         } else if (spec instanceof CheckSpec.Redis r) {
             return redis(r, timeout);
+        } else if (spec instanceof CheckSpec.Prometheus q) {
+            return prometheus(q, timeout);
         }
         throw new IllegalArgumentException("not a network check: " + spec.kind());
     }
@@ -73,15 +76,7 @@ public final class Probes {
                 .header("User-Agent", "squad-deploy-verifyHealth")
                 .header("Accept", "application/json, */*;q=0.5");
         spec.headers().forEach(req::header);
-        Credential c = spec.credential();
-        if (c != null) {
-            if (c.hasUsername()) {
-                String basic = Base64.getEncoder().encodeToString((c.username() + ":" + c.secret()).getBytes(StandardCharsets.UTF_8));
-                req.header("Authorization", "Basic " + basic);
-            } else {
-                req.header("Authorization", "Bearer " + c.secret());
-            }
-        }
+        authorize(req, spec.credential());
         CompletableFuture<HttpResponse<InputStream>> future = HTTP.sendAsync(req.build(), HttpResponse.BodyHandlers.ofInputStream());
         HttpResponse<InputStream> response;
         try {
@@ -139,6 +134,117 @@ public final class Probes {
             return ProbeOutcome.fail(head + failures, latency);
         }
         return ProbeOutcome.pass(head + ", " + spec.expectations().size() + " JSON expectation(s) met", latency);
+    }
+
+    /**
+     * One instant query: {@code GET /api/v1/query}. Not reachable, an error status or an unreadable answer is
+     * ERROR (could not measure); an empty result or NaN follows {@code noData}; each series' value is compared
+     * with the thresholds and the worst one is reported.
+     */
+    public static ProbeOutcome prometheus(CheckSpec.Prometheus spec, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        URI uri = URI.create(spec.server().toString().replaceAll("/+$", "") + "/api/v1/query?query="
+                + java.net.URLEncoder.encode(spec.query(), StandardCharsets.UTF_8));
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).GET().header("Accept", "application/json");
+        authorize(req, spec.credential());
+        CompletableFuture<HttpResponse<byte[]>> future = HTTP.sendAsync(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response;
+        try {
+            response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return ProbeOutcome.error("Prometheus did not answer within " + seconds(timeout), millisSince(start));
+        } catch (ExecutionException e) {
+            return ProbeOutcome.error("Prometheus unreachable: " + describeNetworkError(e.getCause(), spec.server().getHost() + ":" + spec.server().getPort(), timeout), millisSince(start));
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        }
+        long latency = millisSince(start);
+        java.util.Map<?, ?> answer;
+        try {
+            answer = JsonExpectation.LENIENT.readValue(response.body(), java.util.Map.class);
+        } catch (IOException e) {
+            return ProbeOutcome.error("Prometheus answered HTTP " + response.statusCode() + " with a body that is not JSON" + snippet(response.body()), latency);
+        }
+        if (!"success".equals(answer.get("status"))) {
+            return ProbeOutcome.error("Prometheus query failed: " + answer.get("errorType") + ": " + answer.get("error"), latency);
+        }
+        java.util.List<Double> values = new java.util.ArrayList<>();
+        Object data = answer.get("data");
+        if (data instanceof java.util.Map<?, ?> d) {
+            Object result = d.get("result");
+            if ("scalar".equals(d.get("resultType")) && result instanceof java.util.List<?> pair) {
+                values.add(sampleValue(pair));
+            } else if (result instanceof java.util.List<?> series) {
+                for (Object o : series) {
+                    if (o instanceof java.util.Map<?, ?> m && m.get("value") instanceof java.util.List<?> pair) {
+                        values.add(sampleValue(pair));
+                    }
+                }
+            }
+        }
+        values.removeIf(v -> v == null || v.isNaN());
+        if (values.isEmpty()) {
+            String what = "no data for the query (noData: " + spec.noData().name().toLowerCase(java.util.Locale.ROOT) + ")";
+            return switch (spec.noData()) {
+                case PASS -> new ProbeOutcome(ProbeOutcome.Status.PASSED, what, latency, null);
+                case INCONCLUSIVE -> new ProbeOutcome(ProbeOutcome.Status.INCONCLUSIVE, what, latency, null);
+                default -> new ProbeOutcome(ProbeOutcome.Status.FAILED, what, latency, null);
+            };
+        }
+        Double worst = null;
+        for (double v : values) {
+            boolean bad = (spec.max() != null && v > spec.max()) || (spec.min() != null && v < spec.min());
+            if (bad && (worst == null || distance(spec, v) > distance(spec, worst))) {
+                worst = v;
+            }
+        }
+        if (worst != null) {
+            return new ProbeOutcome(ProbeOutcome.Status.FAILED, "value " + number(worst) + ", threshold " + spec.threshold()
+                    + (values.size() > 1 ? " (" + values.size() + " series)" : ""), latency, worst);
+        }
+        double shown = spec.max() != null ? values.stream().mapToDouble(Double::doubleValue).max().orElse(0) : values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        return new ProbeOutcome(ProbeOutcome.Status.PASSED, "value " + number(shown) + ", threshold " + spec.threshold()
+                + (values.size() > 1 ? " (" + values.size() + " series)" : ""), latency, shown);
+    }
+
+    private static Double sampleValue(java.util.List<?> pair) {
+        if (pair.size() < 2 || pair.get(1) == null) {
+            return null;
+        }
+        try {
+            return Double.valueOf(pair.get(1).toString());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static double distance(CheckSpec.Prometheus spec, double v) {
+        if (spec.max() != null && v > spec.max()) {
+            return v - spec.max();
+        }
+        return spec.min() != null ? spec.min() - v : 0;
+    }
+
+    /** A measured number as a person reads it: up to 4 significant decimals, no exponent for usual values. */
+    public static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.valueOf((long) v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    private static void authorize(HttpRequest.Builder req, Credential c) {
+        if (c == null) {
+            return;
+        }
+        if (c.hasUsername()) {
+            String basic = Base64.getEncoder().encodeToString((c.username() + ":" + c.secret()).getBytes(StandardCharsets.UTF_8));
+            req.header("Authorization", "Basic " + basic);
+        } else {
+            req.header("Authorization", "Bearer " + c.secret());
+        }
     }
 
     public static ProbeOutcome tcp(CheckSpec.Tcp spec, Duration timeout) {

@@ -9,9 +9,16 @@ import java.time.Duration;
  * apart, each attempt limited to {@code timeout}; all checks together stop at {@code deadline}.
  * A check passes after {@code successThreshold} consecutive successes and fails at once after
  * {@code failureThreshold} consecutive failures (0: only when attempts or the deadline run out).
+ *
+ * <p>With a {@code watch} window (above zero) the checks are not retried until they pass: every check is
+ * measured every {@code interval} for the whole window, like an Argo Rollouts analysis, and the step stops
+ * early when a check has more than {@code failureLimit} failed measurements, more than
+ * {@code consecutiveErrorLimit} measurements in a row that could not be taken, more than
+ * {@code inconclusiveLimit} inconclusive ones, or {@code failureThreshold} failures in a row.
  */
 public record VerifyOptions(int attempts, Duration interval, Duration timeout, Duration deadline,
-                            int successThreshold, int failureThreshold, Duration progressEvery) implements Serializable {
+                            int successThreshold, int failureThreshold, Duration progressEvery,
+                            Duration watch, int failureLimit, int consecutiveErrorLimit, int inconclusiveLimit) implements Serializable {
 
     public static final int DEFAULT_ATTEMPTS = 10;
     public static final int DEFAULT_INTERVAL_S = 3;
@@ -32,26 +39,48 @@ public record VerifyOptions(int attempts, Duration interval, Duration timeout, D
         if (progressEvery == null || progressEvery.isNegative() || progressEvery.isZero()) {
             progressEvery = Duration.ofSeconds(5);
         }
+        if (watch == null) {
+            watch = Duration.ZERO;
+        }
+        seconds("watch", watch, true, Duration.ofDays(1));
+        range("failureLimit", failureLimit, 0, 100_000, "a whole number of failed measurements allowed in the watch window, 0 or more");
+        range("consecutiveErrorLimit", consecutiveErrorLimit, 0, 100_000, "a whole number of measurements in a row that may not be taken, 0 or more");
+        range("inconclusiveLimit", inconclusiveLimit, 0, 100_000, "a whole number of inconclusive measurements allowed, 0 or more");
+    }
+
+    public static final int DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+
+    public boolean watching() {
+        return !watch.isZero();
+    }
+
+    /** The same options with a watch window and its limits (seconds as users write them). */
+    public VerifyOptions withWatch(double watchSeconds, int failureLimit, int consecutiveErrorLimit, int inconclusiveLimit) {
+        return new VerifyOptions(attempts, interval, timeout, deadline, successThreshold, failureThreshold, progressEvery,
+                dur("watch", watchSeconds, true), failureLimit, consecutiveErrorLimit, inconclusiveLimit);
     }
 
     public static VerifyOptions defaults() {
         return new VerifyOptions(DEFAULT_ATTEMPTS, Duration.ofSeconds(DEFAULT_INTERVAL_S), Duration.ofSeconds(DEFAULT_TIMEOUT_S),
-                Duration.ofSeconds(DEFAULT_DEADLINE_S), 1, 0, Duration.ofSeconds(5));
+                Duration.ofSeconds(DEFAULT_DEADLINE_S), 1, 0, Duration.ofSeconds(5), Duration.ZERO, 0, DEFAULT_CONSECUTIVE_ERROR_LIMIT, 0);
     }
 
     /** Builds options from seconds as users write them (step and CLI parameters). */
     public static VerifyOptions ofSeconds(int attempts, double intervalS, double timeoutS, double deadlineS,
                                           int successThreshold, int failureThreshold) {
         return new VerifyOptions(attempts, dur("interval", intervalS, true), dur("timeout", timeoutS, false),
-                dur("deadline", deadlineS, false), successThreshold, failureThreshold, Duration.ofSeconds(5));
+                dur("deadline", deadlineS, false), successThreshold, failureThreshold, Duration.ofSeconds(5),
+                Duration.ZERO, 0, DEFAULT_CONSECUTIVE_ERROR_LIMIT, 0);
     }
 
     public VerifyOptions withDeadline(Duration d) {
-        return new VerifyOptions(attempts, interval, timeout, d, successThreshold, failureThreshold, progressEvery);
+        return new VerifyOptions(attempts, interval, timeout, d, successThreshold, failureThreshold, progressEvery,
+                watch, failureLimit, consecutiveErrorLimit, inconclusiveLimit);
     }
 
     public VerifyOptions withProgressEvery(Duration d) {
-        return new VerifyOptions(attempts, interval, timeout, deadline, successThreshold, failureThreshold, d);
+        return new VerifyOptions(attempts, interval, timeout, deadline, successThreshold, failureThreshold, d,
+                watch, failureLimit, consecutiveErrorLimit, inconclusiveLimit);
     }
 
     /** Consecutive failures that fail a check. */
