@@ -1,0 +1,288 @@
+package io.jenkins.plugins.squaddeploy.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jenkins.plugins.squaddeploy.engine.ParameterException;
+import io.jenkins.plugins.squaddeploy.engine.deploy.DeployException;
+import io.jenkins.plugins.squaddeploy.engine.deploy.DeployRequest;
+import io.jenkins.plugins.squaddeploy.engine.deploy.DockerClient;
+import io.jenkins.plugins.squaddeploy.engine.deploy.LocalDeployFiles;
+import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord;
+import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseStore;
+import io.jenkins.plugins.squaddeploy.engine.deploy.SquadDeployer;
+import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
+import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
+import io.jenkins.plugins.squaddeploy.engine.spi.LocalCommandRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code squad deploy}: the CLI form of the squadDeploy step, same engine, same record on the target. Exit codes:
+ * 0 released, 1 the deploy failed (the message says what runs now), 2 bad parameters, 3 nothing was tried because
+ * the Docker daemon does not answer or another deploy holds the lock.
+ */
+@Command(name = "deploy", mixinStandardHelpOptions = true,
+        description = {"Release an image to Docker Compose or Docker by blue-green, rolling or recreate; or show what runs (--status).",
+                "Example: squad deploy --service shop --image squad-api:2.0.0 --strategy blueGreen --compose-file docker-compose.prod.yml "
+                        + "--compose-service api --ports blue=8001,green=8002 --migration '[\"alembic\",\"upgrade\",\"head\"]'"})
+public final class DeployCommand implements Callable<Integer> {
+    static final int FAILED = 1;
+    static final int BAD_PARAMETERS = 2;
+    static final int NOT_STARTED = 3;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Engine parameter names (as the pipeline step has them) → the flags of this command. */
+    private static final Map<String, String> FLAGS = new LinkedHashMap<>();
+
+    static {
+        FLAGS.put("target.files", "--compose-file");
+        FLAGS.put("target.project", "--project");
+        FLAGS.put("target.envFile", "--env-file");
+        FLAGS.put("target.services", "--compose-service");
+        FLAGS.put("target.env", "--env");
+        FLAGS.put("target.network", "--network");
+        FLAGS.put("target.volumes", "--volume");
+        FLAGS.put("target.ports", "--ports");
+        FLAGS.put("target.portVariable", "--port-variable");
+        FLAGS.put("target", "--compose-file or --docker");
+        FLAGS.put("service", "--service");
+        FLAGS.put("image", "--image");
+        FLAGS.put("version", "--release-version");
+        FLAGS.put("environment", "--environment");
+        FLAGS.put("strategy", "--strategy");
+        FLAGS.put("replicas", "--replicas");
+        FLAGS.put("healthTimeout", "--health-timeout");
+        FLAGS.put("migrationTimeout", "--migration-timeout");
+        FLAGS.put("migration", "--migration");
+        FLAGS.put("stateDir", "--state-dir");
+        FLAGS.put("lockTimeout", "--lock-timeout");
+        FLAGS.put("imageSource", "--image-source");
+        FLAGS.put("buildContext", "--build-context");
+        FLAGS.put("dockerfile", "--dockerfile");
+        FLAGS.put("buildArgs", "--build-arg");
+        FLAGS.put("labels", "--label");
+        FLAGS.put("upstreamHost", "--upstream-host");
+        FLAGS.put("buildUrl", "--build-url");
+    }
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--service", paramLabel = "NAME", description = "the service (lock, record, container and project names)")
+    String service;
+
+    @Option(names = "--image", paramLabel = "REF", description = "the image to release, with a tag or digest, e.g. squad-api:2.0.0")
+    String image;
+
+    @Option(names = "--release-version", paramLabel = "VERSION", description = "the release's version (default: the image tag)")
+    String version;
+
+    @Option(names = "--environment", paramLabel = "ENV", defaultValue = DeployRequest.DEFAULT_ENVIRONMENT, description = "environment (default ${DEFAULT-VALUE})")
+    String environment;
+
+    @Option(names = "--strategy", paramLabel = "NAME", defaultValue = "blueGreen", description = "blueGreen (default), rolling or recreate")
+    String strategy;
+
+    @Option(names = "--compose-file", paramLabel = "FILE", description = "compose file (repeatable, in order): target compose")
+    List<String> composeFiles = new ArrayList<>();
+
+    @Option(names = "--project", paramLabel = "NAME", description = "compose base project name (default: the service)")
+    String project;
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "compose --env-file")
+    String envFile;
+
+    @Option(names = "--compose-service", paramLabel = "NAME", description = "compose service that runs the image (repeatable; default: the service)")
+    List<String> composeServices = new ArrayList<>();
+
+    @Option(names = "--docker", description = "target plain Docker containers (the default without --compose-file)")
+    boolean docker;
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "container environment for --docker (repeatable); prefer NAME=@VAR to read the value from variable VAR")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--network", paramLabel = "NAME", description = "Docker network for --docker (default host)")
+    String network;
+
+    @Option(names = "--volume", paramLabel = "SRC:DST", description = "volume for --docker (repeatable)")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--ports", paramLabel = "SPEC", description = "blueGreen blue=8001,green=8002; rolling 8001-8004; recreate 8001")
+    String ports;
+
+    @Option(names = "--port-variable", paramLabel = "NAME", description = "variable that tells the container its port (default PORT)")
+    String portVariable;
+
+    @Option(names = "--replicas", paramLabel = "N", description = "rolling: number of replicas (default: as many as run now, at least 1)")
+    Integer replicas;
+
+    @Option(names = "--health-timeout", paramLabel = "SECONDS", description = "how long a new instance may take to be healthy (default 120)")
+    Integer healthTimeout;
+
+    @Option(names = "--migration", paramLabel = "JSON-ARGV", description = "blueGreen: command run once in the new colour before traffic, as a JSON list")
+    String migration;
+
+    @Option(names = "--migration-timeout", paramLabel = "SECONDS", description = "default 600")
+    Integer migrationTimeout;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "where the record and the lock live (default $SQUAD_STATE_DIR/<environment>, else .squad-deploy/<environment>); use the pipeline's stateDir to share them")
+    String stateDir;
+
+    @Option(names = "--lock-timeout", paramLabel = "SECONDS", description = "how long to wait for another deploy of the service (default 900; 0: do not wait)")
+    Integer lockTimeout;
+
+    @Option(names = "--image-source", paramLabel = "SOURCE", description = "auto (default), pull, build or local")
+    String imageSource;
+
+    @Option(names = "--build-context", paramLabel = "DIR", description = "with --image-source build")
+    String buildContext;
+
+    @Option(names = "--dockerfile", paramLabel = "FILE", description = "with --image-source build")
+    String dockerfile;
+
+    @Option(names = "--build-arg", paramLabel = "NAME=VALUE", description = "with --image-source build (repeatable)")
+    List<String> buildArgs = new ArrayList<>();
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "extra label on every container (repeatable)")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--upstream-host", paramLabel = "HOST", description = "host of the instances' upstream addresses (default 127.0.0.1)")
+    String upstreamHost;
+
+    @Option(names = "--build-url", paramLabel = "URL", description = "recorded as the release's build URL (default: $BUILD_URL, else none)")
+    String buildUrl;
+
+    @Option(names = "--status", description = "print what runs now (state file and container labels) and change nothing")
+    boolean status;
+
+    @Option(names = "--json", description = "print the release record as JSON at the end")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Masker masker = new Masker();
+        ConsoleLog log = new ConsoleLog() {
+            @Override
+            public void info(String line) {
+                out.println(masker.mask(line));
+                out.flush();
+            }
+
+            @Override
+            public void warn(String line) {
+                out.println(masker.mask("WARNING: " + line));
+                out.flush();
+            }
+        };
+        try {
+            Map<String, String> sysEnv = System.getenv();
+            String dir = stateDir != null ? stateDir
+                    : sysEnv.get("SQUAD_STATE_DIR") != null ? sysEnv.get("SQUAD_STATE_DIR") + "/" + environment : ".squad-deploy/" + environment;
+            DockerClient client = new DockerClient(new LocalCommandRunner());
+            LocalDeployFiles files = new LocalDeployFiles(Path.of(""));
+            SquadDeployer deployer = new SquadDeployer(client, files, log, masker);
+            if (status) {
+                return status(deployer, files, dir, out);
+            }
+            List<String> containerEnv = new ArrayList<>();
+            for (String e : env) {
+                int eq = e.indexOf('=');
+                if (eq > 0 && e.startsWith("@", eq + 1)) {
+                    String from = sysEnv.get(e.substring(eq + 2));
+                    if (from == null) {
+                        throw new ParameterException("target.env", "variable " + e.substring(eq + 2) + " (for " + e.substring(0, eq) + ") is not set", "NAME=@VAR with VAR set");
+                    }
+                    masker.add(from);
+                    containerEnv.add(e.substring(0, eq + 1) + from);
+                } else {
+                    containerEnv.add(e);
+                }
+            }
+            DeployRequest.Builder b = DeployRequest.builder().service(service).image(image).version(version).environment(environment)
+                    .strategy(strategy).ports(ports).portVariable(portVariable).replicas(replicas).healthTimeoutSeconds(healthTimeout)
+                    .migration(migration == null ? null : argv(migration)).migrationTimeoutSeconds(migrationTimeout).stateDir(dir)
+                    .lockTimeoutSeconds(lockTimeout).imageSource(imageSource).buildContext(buildContext).dockerfile(dockerfile)
+                    .buildArgs(buildArgs).labels(labels).upstreamHost(upstreamHost)
+                    .buildUrl(buildUrl != null ? buildUrl : sysEnv.get("BUILD_URL"));
+            if (!composeFiles.isEmpty()) {
+                if (docker) {
+                    throw new ParameterException("target", "both --docker and --compose-file were given", "one target");
+                }
+                b.compose(composeFiles, project, envFile, composeServices);
+            } else {
+                b.docker(containerEnv, network, volumes);
+            }
+            ReleaseRecord rec = deployer.deploy(b.build());
+            if (json) {
+                out.println(masker.mask(JSON.writeValueAsString(rec.toMap())));
+            }
+            out.flush();
+            return 0;
+        } catch (ParameterException e) {
+            err.println(masker.mask("squad deploy: " + withFlag(e)));
+            err.flush();
+            return BAD_PARAMETERS;
+        } catch (DeployException.DockerUnavailable | DeployException.LockTimeout e) {
+            err.println(masker.mask("squad deploy: " + e.getMessage()));
+            err.flush();
+            return NOT_STARTED;
+        } catch (DeployException e) {
+            err.println(masker.mask("squad deploy failed: " + e.getMessage()));
+            err.flush();
+            return FAILED;
+        }
+    }
+
+    private Integer status(SquadDeployer deployer, LocalDeployFiles files, String dir, PrintWriter out) throws IOException, InterruptedException {
+        if (service == null || !DeployRequest.NAME.matcher(service).matches()) {
+            throw new ParameterException("service", "got " + ParameterException.show(service), DeployRequest.NAME_FORM);
+        }
+        String stateFile = ReleaseStore.stateFile(files.resolve(dir), service);
+        ReleaseStore.State st = new ReleaseStore(files, stateFile).read();
+        ReleaseRecord running = deployer.currentFromLabels(environment, service);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stateFile", stateFile);
+        m.put("current", st.current() == null ? null : st.current().toMap());
+        m.put("lastFailure", st.lastFailure());
+        m.put("runningByLabels", running == null ? null : running.toMap());
+        out.println(JSON.writeValueAsString(m));
+        out.flush();
+        return 0;
+    }
+
+    private static List<String> argv(String jsonList) {
+        try {
+            Object o = JSON.readValue(jsonList, Object.class);
+            if (o instanceof List<?> l && l.stream().allMatch(x -> x instanceof String)) {
+                List<String> r = new ArrayList<>();
+                l.forEach(x -> r.add((String) x));
+                return r;
+            }
+        } catch (IOException ignored) {
+            // reported below
+        }
+        throw new ParameterException("migration", ParameterException.show(jsonList) + " is not a JSON list of strings",
+                "a JSON list such as '[\"alembic\",\"upgrade\",\"head\"]' (no shell)");
+    }
+
+    /** The message with the pipeline parameter name replaced by this command's flag. */
+    static String withFlag(ParameterException e) {
+        String p = e.parameter();
+        for (Map.Entry<String, String> f : FLAGS.entrySet()) {
+            if (p.equals(f.getKey()) || p.startsWith(f.getKey() + "[") || p.startsWith(f.getKey() + ".")) {
+                return e.getMessage().replace("'" + p + "'", "'" + f.getValue() + p.substring(f.getKey().length()) + "'");
+            }
+        }
+        return e.getMessage();
+    }
+}
