@@ -12,8 +12,13 @@ public final class BenchMain {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (name) {
             case "verify-concurrency" -> VerifyConcurrencyBenchmark.main(rest);
+            case "switch-nginx" -> SwitchBenchmark.main("nginx", rest);
+            case "switch-haproxy" -> SwitchBenchmark.main("haproxy", rest);
+            case "switch-haproxy-reload" -> SwitchBenchmark.main("haproxy-reload", rest);
             default -> {
                 System.err.println("usage: ./squad bench verify-concurrency [--checks 20] [--latency-ms 200] [--rounds 15]");
+                System.err.println("       ./squad bench switch-nginx|switch-haproxy|switch-haproxy-reload [--switches 20] [--connections 12]"
+                        + " [--backend-latency-ms 5] [--servers-per-colour 2] [--samples 10] [--pause-ms 500]");
                 System.exit(2);
             }
         }

@@ -1,0 +1,32 @@
+package io.jenkins.plugins.squaddeploy.engine.traffic;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/** The router is on this machine: the CLI, the tests and the benchmarks. */
+public final class LocalRouterHost implements RouterHost {
+    @Override
+    public String readFile(String path) throws IOException {
+        return RouterFiles.read(path);
+    }
+
+    @Override
+    public FileBackup installFile(String path, String content) throws IOException {
+        return RouterFiles.install(path, content);
+    }
+
+    @Override
+    public void restoreFiles(String path, FileBackup backup) throws IOException {
+        RouterFiles.restore(path, backup);
+    }
+
+    @Override
+    public String adminCommand(String socket, String command, Duration timeout) throws IOException {
+        return HaproxySocket.command(socket, command, timeout);
+    }
+
+    @Override
+    public VersionSample sample(String url, String versionPath, Duration timeout) throws InterruptedException {
+        return VersionProbe.sample(url, versionPath, timeout);
+    }
+}

@@ -1,0 +1,185 @@
+package io.jenkins.plugins.squaddeploy.engine.traffic;
+
+import io.jenkins.plugins.squaddeploy.engine.ParameterException;
+import io.jenkins.plugins.squaddeploy.engine.spi.CommandRequest;
+import io.jenkins.plugins.squaddeploy.engine.spi.CommandResult;
+import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
+import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Routes a service through an nginx upstream include that blueGreenSwitch owns. A switch renders the file from
+ * the template, replaces it atomically (keeping the old one as {@code <file>.previous}), runs {@code nginx -t}
+ * and, only when that passes, a graceful reload ({@code nginx -s reload}): new connections go to the new colour,
+ * old workers finish the requests in flight. When {@code nginx -t} or the reload command fails, the old file is
+ * put back, so the configuration nginx runs never changes. The active colour is read from the header line the
+ * file starts with, so any new router object (another build, a restart, the CLI) reads the same answer.
+ */
+public final class NginxRouter implements TrafficRouter {
+    static final String HEADER_PREFIX = "# squad-deploy blueGreenSwitch:";
+    private static final Pattern HEADER = Pattern.compile("(?m)^# squad-deploy blueGreenSwitch: service=(\\S+) colour=(\\S+)");
+    private static final List<String> PLACEHOLDERS = List.of("service", "colour", "address", "name", "disabled");
+
+    private final String service;
+    private final NginxRouterSpec spec;
+    private final RouterHost host;
+    private final CommandRunner commands;
+    private final ConsoleLog log;
+
+    public NginxRouter(String service, NginxRouterSpec spec, RouterHost host, CommandRunner commands, ConsoleLog log) {
+        this.service = service;
+        this.spec = spec;
+        this.host = host;
+        this.commands = commands;
+        this.log = log == null ? ConsoleLog.SILENT : log;
+    }
+
+    @Override
+    public String kind() {
+        return "nginx";
+    }
+
+    @Override
+    public String activeColour() throws IOException, InterruptedException {
+        return colourIn(host.readFile(spec.config()));
+    }
+
+    /** The colour recorded in a file's header; null for no file or a file not written by blueGreenSwitch. */
+    String colourIn(String content) throws RouterException {
+        if (content == null) {
+            return null;
+        }
+        Matcher m = HEADER.matcher(content);
+        if (!m.find()) {
+            return null;
+        }
+        if (!m.group(1).equals(service)) {
+            throw new RouterException(spec.config() + " routes service '" + m.group(1) + "', not '" + service
+                    + "': each service needs its own upstream file (router config)");
+        }
+        return m.group(2);
+    }
+
+    @Override
+    public void route(String colour, List<Upstream> upstreams) throws IOException, InterruptedException {
+        String content = render(colour, upstreams);
+        String current = host.readFile(spec.config());
+        if (current != null && !HEADER.matcher(current).find()) {
+            log.warn("blueGreenSwitch: " + spec.config() + " was not written by blueGreenSwitch; it is replaced and kept as "
+                    + RouterFiles.previousOf(spec.config()));
+        } else {
+            colourIn(current); // refuses another service's file before anything changes
+        }
+        long start = System.nanoTime();
+        FileBackup backup = host.installFile(spec.config(), content);
+        apply(backup, "switch to " + colour);
+        log.info(String.format("blueGreenSwitch: nginx: %s now routes %s to %s (%s); nginx -t passed, reload sent (%d ms)",
+                spec.config(), service, colour, String.join(", ", upstreams.stream().map(RouterTemplate::address).toList()),
+                (System.nanoTime() - start) / 1_000_000));
+    }
+
+    @Override
+    public void restorePrevious() throws IOException, InterruptedException {
+        String previous = host.readFile(RouterFiles.previousOf(spec.config()));
+        if (previous == null) {
+            log.info("blueGreenSwitch: nginx: no " + RouterFiles.previousOf(spec.config()) + " to restore");
+            return;
+        }
+        FileBackup backup = host.installFile(spec.config(), previous);
+        apply(backup, "restore the previous upstream");
+        String colour = colourIn(previous);
+        log.info("blueGreenSwitch: nginx: restored " + spec.config() + " from " + RouterFiles.previousOf(spec.config())
+                + (colour == null ? "" : ": " + service + " routes to " + colour + " again"));
+    }
+
+    /** nginx -t, then reload; on any failure the files are put back as they were before {@code backup}. */
+    private void apply(FileBackup backup, String what) throws IOException, InterruptedException {
+        try {
+            CommandResult test = run("-t");
+            if (!test.succeeded()) {
+                throw new RouterException("nginx -t rejected the configuration with the new upstream (" + what + "): "
+                        + tail(test) + ". The file was put back; nginx still runs its previous configuration.");
+            }
+            CommandResult reload = run("-s", "reload");
+            if (!reload.succeeded()) {
+                throw new RouterException("nginx -s reload failed (" + what + "): " + tail(reload)
+                        + ". The file was put back; nginx still runs its previous configuration.");
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            try {
+                host.restoreFiles(spec.config(), backup);
+            } catch (IOException | RuntimeException restoreFailed) {
+                e.addSuppressed(restoreFailed);
+                if (e instanceof RouterException) {
+                    throw new RouterException(e.getMessage() + " PUTTING THE FILE BACK FAILED TOO: " + restoreFailed.getMessage()
+                            + "; check " + spec.config() + " before nginx reloads", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private CommandResult run(String... extra) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(spec.argv());
+        argv.addAll(List.of(extra));
+        try {
+            return commands.run(CommandRequest.of(argv, spec.commandTimeout()));
+        } catch (IOException e) {
+            throw new RouterException("cannot run " + String.join(" ", argv) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file {@link #route} writes for {@code colour}: the header line, then the rendered template. */
+    public String render(String colour, List<Upstream> upstreams) throws IOException, InterruptedException {
+        String template = template();
+        List<RouterTemplate.Server> servers = new ArrayList<>();
+        for (int i = 0; i < upstreams.size(); i++) {
+            servers.add(new RouterTemplate.Server(colour + "-" + (i + 1), upstreams.get(i), false));
+        }
+        String body = RouterTemplate.render(template, Map.of("service", service, "colour", colour), servers);
+        return header(service, colour, upstreams) + "\n" + body;
+    }
+
+    static String header(String service, String colour, List<Upstream> upstreams) {
+        return HEADER_PREFIX + " service=" + service + " colour=" + colour + " servers="
+                + String.join(",", upstreams.stream().map(RouterTemplate::address).toList());
+    }
+
+    private String template() throws IOException, InterruptedException {
+        String t;
+        if (spec.template() == null) {
+            t = RouterTemplate.builtIn(RouterTemplate.NGINX);
+        } else {
+            t = host.readFile(spec.template());
+            if (t == null) {
+                throw new ParameterException("router.template", "file " + spec.template() + " does not exist on the router's machine",
+                        "the absolute path of an upstream template on the agent, or no template for the built-in one");
+            }
+        }
+        RouterTemplate.validate(t, PLACEHOLDERS, List.of("address"), "router.template");
+        return t;
+    }
+
+    private static String tail(CommandResult r) {
+        if (r.timedOut()) {
+            return "timed out after " + r.elapsedMs() + " ms";
+        }
+        String text = (r.stderr() + "\n" + r.stdout()).strip();
+        List<String> lines = new ArrayList<>();
+        for (String l : text.split("\\R")) {
+            if (!l.isBlank() && !l.contains("test failed") && !l.contains("syntax is ok")) {
+                lines.add(l.strip());
+            }
+        }
+        if (lines.isEmpty()) {
+            return "exit " + r.exitCode();
+        }
+        String shown = String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        return "exit " + r.exitCode() + ": " + (shown.length() > 600 ? shown.substring(0, 600) + "…" : shown);
+    }
+}

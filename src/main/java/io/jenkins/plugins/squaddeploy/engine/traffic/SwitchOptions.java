@@ -1,0 +1,44 @@
+package io.jenkins.plugins.squaddeploy.engine.traffic;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How {@link BlueGreenSwitcher} behaves beyond the request itself.
+ *
+ * @param force          switch (re-render, validate, reload, verify) even when the router already routes to the colour
+ * @param startedAt      when the step started, for {@code switchMillis} (step start → verified); null: when switchTo was called
+ * @param sampleTimeout  limit of one sample request (cut to the time left before the verify deadline)
+ * @param pauseAfterMiss pause after a sample that did not report the expected version (matching samples follow each other at once)
+ * @param progressEvery  how often a progress line is printed while verifying
+ */
+public record SwitchOptions(boolean force, Instant startedAt, Duration sampleTimeout, Duration pauseAfterMiss, Duration progressEvery)
+        implements Serializable {
+
+    public SwitchOptions {
+        sampleTimeout = positive(sampleTimeout, Duration.ofSeconds(5));
+        pauseAfterMiss = pauseAfterMiss == null || pauseAfterMiss.isNegative() ? Duration.ofMillis(25) : pauseAfterMiss;
+        progressEvery = positive(progressEvery, Duration.ofSeconds(5));
+    }
+
+    public static SwitchOptions defaults() {
+        return new SwitchOptions(false, null, null, null, null);
+    }
+
+    public SwitchOptions withForce(boolean f) {
+        return new SwitchOptions(f, startedAt, sampleTimeout, pauseAfterMiss, progressEvery);
+    }
+
+    public SwitchOptions withStartedAt(Instant t) {
+        return new SwitchOptions(force, t, sampleTimeout, pauseAfterMiss, progressEvery);
+    }
+
+    public SwitchOptions withProgressEvery(Duration d) {
+        return new SwitchOptions(force, startedAt, sampleTimeout, pauseAfterMiss, d);
+    }
+
+    private static Duration positive(Duration d, Duration fallback) {
+        return d == null || d.isNegative() || d.isZero() ? fallback : d;
+    }
+}
