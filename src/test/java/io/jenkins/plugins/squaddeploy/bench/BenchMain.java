@@ -15,10 +15,12 @@ public final class BenchMain {
             case "switch-nginx" -> SwitchBenchmark.main("nginx", rest);
             case "switch-haproxy" -> SwitchBenchmark.main("haproxy", rest);
             case "switch-haproxy-reload" -> SwitchBenchmark.main("haproxy-reload", rest);
+            case "snapshot-postgres" -> SnapshotBenchmark.main(rest);
             default -> {
                 System.err.println("usage: ./squad bench verify-concurrency [--checks 20] [--latency-ms 200] [--rounds 15]");
                 System.err.println("       ./squad bench switch-nginx|switch-haproxy|switch-haproxy-reload [--switches 20] [--connections 12]"
                         + " [--backend-latency-ms 5] [--servers-per-colour 2] [--samples 10] [--pause-ms 500]");
+                System.err.println("       ./squad bench snapshot-postgres [--size-mb 1024] [--small-mb 100] [--rounds 2] [--no-restore] [--no-dump]");
                 System.exit(2);
             }
         }

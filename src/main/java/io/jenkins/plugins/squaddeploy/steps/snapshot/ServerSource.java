@@ -1,0 +1,69 @@
+package io.jenkins.plugins.squaddeploy.steps.snapshot;
+
+import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotSource;
+import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotSources;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * What PostgreSQL and Redis sources share: where their client tools run (on the agent, in a container with
+ * {@code docker exec}, or in a Compose service with {@code docker compose exec -T}) and where the tools are.
+ */
+public abstract class ServerSource extends DbSnapshotSource {
+    private static final long serialVersionUID = 1L;
+
+    private String container;
+    private String composeService;
+    private String composeFile;
+    private String composeProject;
+    private String binDir;
+
+    public String getContainer() {
+        return container;
+    }
+
+    @DataBoundSetter
+    public void setContainer(String container) {
+        this.container = blankToNull(container);
+    }
+
+    public String getComposeService() {
+        return composeService;
+    }
+
+    @DataBoundSetter
+    public void setComposeService(String composeService) {
+        this.composeService = blankToNull(composeService);
+    }
+
+    public String getComposeFile() {
+        return composeFile;
+    }
+
+    @DataBoundSetter
+    public void setComposeFile(String composeFile) {
+        this.composeFile = blankToNull(composeFile);
+    }
+
+    public String getComposeProject() {
+        return composeProject;
+    }
+
+    @DataBoundSetter
+    public void setComposeProject(String composeProject) {
+        this.composeProject = blankToNull(composeProject);
+    }
+
+    public String getBinDir() {
+        return binDir;
+    }
+
+    @DataBoundSetter
+    public void setBinDir(String binDir) {
+        this.binDir = blankToNull(binDir);
+    }
+
+    SnapshotSource.Exec exec(String p, java.util.function.UnaryOperator<String> workspace) {
+        String file = composeFile == null || composeFile.startsWith("/") ? composeFile : workspace.apply(composeFile);
+        return SnapshotSources.exec(p, container, composeService, file, composeProject);
+    }
+}
