@@ -1,11 +1,11 @@
 package io.jenkins.plugins.squaddeploy.engine.health;
 
 import io.jenkins.plugins.squaddeploy.engine.ParameterException;
+import io.jenkins.plugins.squaddeploy.engine.Params;
 import io.jenkins.plugins.squaddeploy.engine.secret.Credential;
 import io.jenkins.plugins.squaddeploy.engine.secret.SecretSource;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -310,7 +310,7 @@ public final class CheckSpecs {
             String credId = str(m, "credentialsId", p);
             Credential cred = credId == null ? null : secrets.lookup(credId, p + ".credentialsId", kind.equals("postgres"));
             switch (kind) {
-                case "http" -> out.add(http(p, name, str(m, "http", p), ints(m, "status", p), strings(m, "expect", p),
+                case "http" -> out.add(http(p, name, str(m, "http", p), ints(m, "status", p), Params.strings(m, "expect", p),
                         stringMap(m, "headers", p), cred, m.get("maxBodyBytes") == null ? null : integer(m.get("maxBodyBytes"), p + ".maxBodyBytes")));
                 case "tcp" -> {
                     HostPort hp = HostPort.parse(p + ".tcp", str(m, "tcp", p), null);
@@ -326,37 +326,14 @@ public final class CheckSpecs {
                 }
                 case "prometheus" -> out.add(prometheus(p, name, str(m, "prometheus", p), str(m, "query", p), str(m, "preset", p),
                         str(m, "selector", p), str(m, "window", p), dbl(m, "min", p), dbl(m, "max", p), str(m, "noData", p), cred));
-                default -> out.add(command(p, name, strings(m, "command", p), stringMap(m, "env", p)));
+                default -> out.add(command(p, name, Params.strings(m, "command", p), stringMap(m, "env", p)));
             }
         }
         return uniqueNames(out);
     }
 
     static URI url(String p, String url) {
-        String form = "an http:// or https:// URL with a host, e.g. http://127.0.0.1:8080/health";
-        if (url == null || url.isBlank()) {
-            throw new ParameterException(p, "no URL given", form);
-        }
-        if (url.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-            throw new ParameterException(p, ParameterException.show(url) + " holds spaces or control characters", form);
-        }
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new ParameterException(p, ParameterException.show(url) + " is not a valid URL (" + e.getReason() + ")", form);
-        }
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || uri.getHost() == null) {
-            throw new ParameterException(p, ParameterException.show(url) + " is not an http(s) URL with a host", form);
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new ParameterException(p, "the URL holds a user name or password", form + " and a credentialsId for the login");
-        }
-        if (uri.getPort() > 65535) {
-            throw new ParameterException(p, "port " + uri.getPort() + " is out of range", form);
-        }
-        return uri;
+        return Params.httpUrl(p, url, "an http:// or https:// URL with a host, e.g. http://127.0.0.1:8080/health", " and a credentialsId for the login");
     }
 
     static String host(String p, String host) {
@@ -396,26 +373,6 @@ public final class CheckSpecs {
         throw new ParameterException(p + "." + key, "got " + ParameterException.show(v), "a string");
     }
 
-    private static List<String> strings(Map<String, Object> m, String key, String p) {
-        Object v = m.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof CharSequence s) {
-            return List.of(s.toString());
-        }
-        if (v instanceof List<?> l) {
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < l.size(); i++) {
-                if (!(l.get(i) instanceof CharSequence)) {
-                    throw new ParameterException(p + "." + key + "[" + i + "]", "got " + ParameterException.show(l.get(i)), "a string");
-                }
-                out.add(l.get(i).toString());
-            }
-            return out;
-        }
-        throw new ParameterException(p + "." + key, "got " + ParameterException.show(v), "a list of strings");
-    }
 
     private static List<Integer> ints(Map<String, Object> m, String key, String p) {
         Object v = m.get(key);

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.squaddeploy.engine.snapshot;
 
 import io.jenkins.plugins.squaddeploy.engine.ParameterException;
+import io.jenkins.plugins.squaddeploy.engine.Params;
 import io.jenkins.plugins.squaddeploy.engine.secret.Credential;
 import io.jenkins.plugins.squaddeploy.engine.secret.SecretSource;
 import java.io.IOException;
@@ -239,8 +240,8 @@ public final class SnapshotSources {
                     str(m, "format", p), integer(m, "jobs", p), integer(m, "compression", p), str(m, "binDir", p), str(m, "maintenanceDatabase", p));
             case "redis" -> redis(p, str(m, "host", p), integer(m, "port", p), cred,
                     exec(p, str(m, "container", p), str(m, "composeService", p), str(m, "composeFile", p), str(m, "composeProject", p)),
-                    str(m, "method", p), str(m, "dataDir", p), strings(m, "startCommand", p), str(m, "binDir", p));
-            case "files" -> files(p, str(m, "baseDir", p), strings(m, "paths", p));
+                    str(m, "method", p), str(m, "dataDir", p), Params.strings(m, "startCommand", p), str(m, "binDir", p));
+            case "files" -> files(p, str(m, "baseDir", p), Params.strings(m, "paths", p));
             default -> {
                 Integer poll = integer(m, "pollInterval", p);
                 yield rds(p, str(m, "instance", p), str(m, "region", p), cred, str(m, "awsCommand", p), poll == null ? null : Duration.ofSeconds(poll));
@@ -323,24 +324,4 @@ public final class SnapshotSources {
         throw new ParameterException(p + "." + key, "got " + ParameterException.show(v), "a whole number");
     }
 
-    private static List<String> strings(Map<String, Object> m, String key, String p) {
-        Object v = m.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof CharSequence s) {
-            return List.of(s.toString());
-        }
-        if (v instanceof List<?> l) {
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < l.size(); i++) {
-                if (!(l.get(i) instanceof CharSequence)) {
-                    throw new ParameterException(p + "." + key + "[" + i + "]", "got " + ParameterException.show(l.get(i)), "a string");
-                }
-                out.add(l.get(i).toString());
-            }
-            return out;
-        }
-        throw new ParameterException(p + "." + key, "got " + ParameterException.show(v), "a list of strings");
-    }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.squaddeploy.engine.traffic;
 import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
 import io.jenkins.plugins.squaddeploy.engine.ParameterException;
+import io.jenkins.plugins.squaddeploy.engine.Params;
 import io.jenkins.plugins.squaddeploy.engine.health.CheckSpecs;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -108,30 +109,8 @@ public final class SwitchSpecs {
     }
 
     public static URI publicUrl(String p, String url) {
-        String form = "the http:// or https:// URL of the health endpoint through the router, e.g. http://127.0.0.1:8080/health";
-        if (url == null || url.isBlank()) {
-            throw new ParameterException(p, "no URL given", form);
-        }
-        if (url.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-            throw new ParameterException(p, ParameterException.show(url) + " holds spaces or control characters", form);
-        }
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new ParameterException(p, ParameterException.show(url) + " is not a valid URL (" + e.getReason() + ")", form);
-        }
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || uri.getHost() == null) {
-            throw new ParameterException(p, ParameterException.show(url) + " is not an http(s) URL with a host", form);
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new ParameterException(p, "the URL holds a user name or password", form + ", without credentials");
-        }
-        if (uri.getPort() > 65535) {
-            throw new ParameterException(p, "port " + uri.getPort() + " is out of range", form);
-        }
-        return uri;
+        return Params.httpUrl(p, url, "the http:// or https:// URL of the health endpoint through the router, e.g. http://127.0.0.1:8080/health",
+                ", without credentials");
     }
 
     public static String version(String p, String version) {
