@@ -6,7 +6,6 @@ import io.jenkins.plugins.squaddeploy.engine.ParameterException;
 import io.jenkins.plugins.squaddeploy.engine.Params;
 import io.jenkins.plugins.squaddeploy.engine.health.CheckSpecs;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
