@@ -7,12 +7,25 @@ import io.jenkins.plugins.squaddeploy.engine.deploy.DeployException;
 import io.jenkins.plugins.squaddeploy.engine.deploy.DeployRequest;
 import io.jenkins.plugins.squaddeploy.engine.deploy.DockerClient;
 import io.jenkins.plugins.squaddeploy.engine.deploy.LocalDeployFiles;
+import io.jenkins.plugins.squaddeploy.engine.deploy.OldColour;
 import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord;
 import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseStore;
+import io.jenkins.plugins.squaddeploy.engine.deploy.RouterHandover;
 import io.jenkins.plugins.squaddeploy.engine.deploy.SquadDeployer;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
+import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
 import io.jenkins.plugins.squaddeploy.engine.spi.LocalCommandRunner;
+import io.jenkins.plugins.squaddeploy.engine.traffic.BlueGreenSwitcher;
+import io.jenkins.plugins.squaddeploy.engine.traffic.HaproxyRouterSpec;
+import io.jenkins.plugins.squaddeploy.engine.traffic.LocalRouterHost;
+import io.jenkins.plugins.squaddeploy.engine.traffic.NginxRouterSpec;
+import io.jenkins.plugins.squaddeploy.engine.traffic.RouterException;
+import io.jenkins.plugins.squaddeploy.engine.traffic.RouterHost;
+import io.jenkins.plugins.squaddeploy.engine.traffic.RouterSpec;
+import io.jenkins.plugins.squaddeploy.engine.traffic.SwitchResult;
+import io.jenkins.plugins.squaddeploy.engine.traffic.SwitchSpecs;
+import io.jenkins.plugins.squaddeploy.engine.traffic.TrafficRouter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,19 +34,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code squad deploy}: the CLI form of the squadDeploy step, same engine, same record on the target. Exit codes:
- * 0 released, 1 the deploy failed (the message says what runs now), 2 bad parameters, 3 nothing was tried because
- * the Docker daemon does not answer or another deploy holds the lock.
+ * {@code squad deploy}: the CLI form of the squadDeploy step, same engine, same record on the target. With
+ * {@code --router} (the flags of {@code squad switch}) a healthy blue-green release is switched to and verified
+ * through the router, and the old colour stopped after {@code --stop-old-after} seconds (waiting in the foreground).
+ * Exit codes: 0 released, 1 the deploy failed (the message says what runs now), 2 bad parameters, 3 nothing was
+ * tried because the Docker daemon does not answer or another deploy holds the lock.
  */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = {"Release an image to Docker Compose or Docker by blue-green, rolling or recreate; or show what runs (--status).",
                 "Example: squad deploy --service shop --image squad-api:2.0.0 --strategy blueGreen --compose-file docker-compose.prod.yml "
-                        + "--compose-service api --ports blue=8001,green=8002 --migration '[\"alembic\",\"upgrade\",\"head\"]'"})
+                        + "--compose-service api --ports blue=8001,green=8002 --migration '[\"alembic\",\"upgrade\",\"head\"]'",
+                "With the switch: squad deploy --service shop --image squad-api:2.0.0 --docker --ports blue=8001,green=8002 "
+                        + "--router nginx --nginx-config /etc/nginx/conf.d/shop-upstream.conf --public-url http://127.0.0.1:8080/health"})
 public final class DeployCommand implements Callable<Integer> {
     static final int FAILED = 1;
     static final int BAD_PARAMETERS = 2;
@@ -71,6 +89,13 @@ public final class DeployCommand implements Callable<Integer> {
         FLAGS.put("labels", "--label");
         FLAGS.put("upstreamHost", "--upstream-host");
         FLAGS.put("buildUrl", "--build-url");
+        FLAGS.put("router", "--router");
+        FLAGS.put("publicUrl", "--public-url");
+        FLAGS.put("versionPath", "--version-path");
+        FLAGS.put("verifyDeadline", "--verify-deadline");
+        FLAGS.put("samples", "--samples");
+        FLAGS.put("stopOldAfter", "--stop-old-after");
+        FLAGS.put("keepOldColour", "--keep-old-colour");
     }
 
     @Spec
@@ -133,7 +158,7 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--migration-timeout", paramLabel = "SECONDS", description = "default 600")
     Integer migrationTimeout;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "where the record and the lock live (default $SQUAD_STATE_DIR/<environment>, else .squad-deploy/<environment>); use the pipeline's stateDir to share them")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "where the record and the lock live (default $SQUAD_STATE_DIR/<environment>, else with --router .squad-deploy/<environment> beside the router config, as the step does, else .squad-deploy/<environment>); use the pipeline's stateDir to share them")
     String stateDir;
 
     @Option(names = "--lock-timeout", paramLabel = "SECONDS", description = "how long to wait for another deploy of the service (default 900; 0: do not wait)")
@@ -159,6 +184,54 @@ public final class DeployCommand implements Callable<Integer> {
 
     @Option(names = "--build-url", paramLabel = "URL", description = "recorded as the release's build URL (default: $BUILD_URL, else none)")
     String buildUrl;
+
+    @Option(names = "--router", paramLabel = "KIND", description = "blueGreen: switch this router to the healthy release and verify it: nginx or haproxy (as squad switch)")
+    String router;
+
+    @Option(names = "--nginx-config", paramLabel = "FILE", description = "nginx: the upstream include file the switch owns")
+    String nginxConfig;
+
+    @Option(names = "--nginx", paramLabel = "PROGRAM", description = "nginx: the nginx program (default nginx)")
+    String nginx;
+
+    @Option(names = "--nginx-arg", paramLabel = "ARG", description = "nginx: argument selecting the instance (repeatable), e.g. --nginx-arg=-p --nginx-arg=/srv/nginx/")
+    List<String> nginxArgs = new ArrayList<>();
+
+    @Option(names = "--haproxy-socket", paramLabel = "SOCKET", description = "HAProxy: the admin socket (level admin)")
+    String haproxySocket;
+
+    @Option(names = "--haproxy-config", paramLabel = "FILE", description = "HAProxy: the config file with the switch's managed backend block")
+    String haproxyConfig;
+
+    @Option(names = "--haproxy-backend", paramLabel = "NAME", description = "HAProxy: the backend (default: the service)")
+    String haproxyBackend;
+
+    @Option(names = "--haproxy", paramLabel = "PROGRAM", description = "HAProxy: the haproxy program (default haproxy)")
+    String haproxy;
+
+    @Option(names = "--haproxy-arg", paramLabel = "ARG", description = "HAProxy: argument loading the configuration for haproxy -c (repeatable; default -f <config>)")
+    List<String> haproxyArgs = new ArrayList<>();
+
+    @Option(names = "--template", paramLabel = "FILE", description = "a router template file instead of the built-in one")
+    String template;
+
+    @Option(names = "--public-url", paramLabel = "URL", description = "with --router: health URL through the router, e.g. http://127.0.0.1:8080/health")
+    String publicUrl;
+
+    @Option(names = "--version-path", paramLabel = "JSONPATH", description = "with --router: where the version is in the health JSON (default $.version)")
+    String versionPath;
+
+    @Option(names = "--verify-deadline", paramLabel = "SECONDS", description = "with --router: seconds to verify before switching back (default 60)")
+    Integer verifyDeadline;
+
+    @Option(names = "--samples", paramLabel = "N", description = "with --router: samples in a row that must report the version (default 10)")
+    Integer samples;
+
+    @Option(names = "--stop-old-after", paramLabel = "SECONDS", description = "with --router: seconds to keep the old colour before stopping it (default 600; waits in the foreground, Ctrl-C keeps it)")
+    Integer stopOldAfter;
+
+    @Option(names = "--keep-old-colour", description = "with --router: never stop the old colour")
+    boolean keepOldColour;
 
     @Option(names = "--status", description = "print what runs now (state file and container labels) and change nothing")
     boolean status;
@@ -186,9 +259,14 @@ public final class DeployCommand implements Callable<Integer> {
         };
         try {
             Map<String, String> sysEnv = System.getenv();
+            RouterSpec routerSpec = routerSpec();
+            String routerDir = routerSpec == null ? null
+                    : new RouterHandover(routerSpec, null, null, false).defaultStateDir(environment == null ? DeployRequest.DEFAULT_ENVIRONMENT : environment);
             String dir = stateDir != null ? stateDir
-                    : sysEnv.get("SQUAD_STATE_DIR") != null ? sysEnv.get("SQUAD_STATE_DIR") + "/" + environment : ".squad-deploy/" + environment;
-            DockerClient client = new DockerClient(new LocalCommandRunner());
+                    : sysEnv.get("SQUAD_STATE_DIR") != null ? sysEnv.get("SQUAD_STATE_DIR") + "/" + environment
+                    : routerDir != null ? routerDir : ".squad-deploy/" + environment;
+            CommandRunner commands = new LocalCommandRunner();
+            DockerClient client = new DockerClient(commands);
             LocalDeployFiles files = new LocalDeployFiles(Path.of(""));
             SquadDeployer deployer = new SquadDeployer(client, files, log, masker);
             if (status) {
@@ -222,9 +300,27 @@ public final class DeployCommand implements Callable<Integer> {
             } else {
                 b.docker(containerEnv, network, volumes);
             }
-            ReleaseRecord rec = deployer.deploy(b.build());
+            DeployRequest request = b.build();
+            RouterHandover handover = RouterHandover.of(DeployCommand::flag, request, routerSpec, publicUrl, versionPath,
+                    orDefault(verifyDeadline, SwitchSpecs.DEFAULT_VERIFY_DEADLINE_S), orDefault(samples, SwitchSpecs.DEFAULT_SAMPLES),
+                    orDefault(stopOldAfter, SwitchSpecs.DEFAULT_STOP_OLD_AFTER_S), keepOldColour);
+            SwitchResult[] switched = new SwitchResult[1];
+            TrafficRouter trafficRouter = null;
+            if (handover != null) {
+                request = b.switchSettings(handover.settings()).build();
+                RouterHost host = new LocalRouterHost();
+                trafficRouter = routerSpec.create(request.service(), host, commands, log);
+                SquadDeployer.Handover toRouter = new BlueGreenSwitcher(trafficRouter, host, log, masker)::switchTo;
+                deployer.withHandover(trafficRouter, r -> switched[0] = toRouter.switchTo(r));
+            }
+            ReleaseRecord rec = deployer.deploy(request);
+            Map<String, Object> result = new LinkedHashMap<>(rec.toMap());
+            if (handover != null) {
+                result.put("traffic", switched[0] == null ? null : switched[0].toMap());
+                result.put("oldColourStopped", stopOld(handover, rec, switched[0], trafficRouter, client, log));
+            }
             if (json) {
-                out.println(masker.mask(JSON.writeValueAsString(rec.toMap())));
+                out.println(masker.mask(JSON.writeValueAsString(result)));
             }
             out.flush();
             return 0;
@@ -236,11 +332,93 @@ public final class DeployCommand implements Callable<Integer> {
             err.println(masker.mask("squad deploy: " + e.getMessage()));
             err.flush();
             return NOT_STARTED;
-        } catch (DeployException e) {
+        } catch (DeployException | RouterException e) {
             err.println(masker.mask("squad deploy failed: " + e.getMessage()));
             err.flush();
             return FAILED;
         }
+    }
+
+    /** Waits, asks the router again, and stops the old colour's containers; returns whether it did. */
+    private static boolean stopOld(RouterHandover h, ReleaseRecord rec, SwitchResult switched, TrafficRouter router, DockerClient docker, ConsoleLog log)
+            throws IOException, InterruptedException {
+        OldColour old = OldColour.after(rec, switched);
+        if (old == null) {
+            return false;
+        }
+        if (h.keepOldColour()) {
+            log.info("squadDeploy: --keep-old-colour: " + old.colour() + " (" + old.version() + ") keeps running (" + old.describe() + " is left to you)");
+            return false;
+        }
+        log.info("squadDeploy: " + old.colour() + " (" + old.version() + ") keeps running for " + h.stopOldAfter().toSeconds() + " s, for a quick rollback; then: "
+                + old.describe() + ". Interrupt (Ctrl-C) to keep it running.");
+        TimeUnit.MILLISECONDS.sleep(h.stopOldAfter().toMillis());
+        String now = router.activeColour();
+        if (!rec.colour().equals(now)) {
+            log.warn("squadDeploy: " + old.colour() + " is not stopped: " + rec.service() + " goes to " + (now == null ? "no known colour" : now)
+                    + " now, not " + rec.colour() + " (switched back meanwhile?)");
+            return false;
+        }
+        try {
+            old.stop(docker, log, "squadDeploy");
+            return true;
+        } catch (IOException e) {
+            log.warn("squadDeploy: " + rec.service() + " runs on " + rec.colour() + ", but stopping " + old.colour() + " failed: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** The router of --router and its flags, validated with the flags' names; null without --router. */
+    private RouterSpec routerSpec() {
+        if (router == null) {
+            for (String[] f : new String[][] {{"--nginx-config", nginxConfig}, {"--haproxy-socket", haproxySocket}, {"--haproxy-config", haproxyConfig}}) {
+                if (f[1] != null) {
+                    throw new ParameterException(f[0], "it only applies with --router", "--router nginx or --router haproxy with it, or neither");
+                }
+            }
+            return null;
+        }
+        if (service == null || !DeployRequest.NAME.matcher(service).matches()) {
+            throw new ParameterException("--service", service == null ? "no service was given" : ParameterException.show(service)
+                    + " is not a valid service name", DeployRequest.NAME_FORM);
+        }
+        String svc = service;
+        return switch (router) {
+            case "nginx" -> NginxRouterSpec.of(this::routerFlag, nginxConfig, nginx, nginxArgs, template);
+            case "haproxy" -> HaproxyRouterSpec.of(this::routerFlag, svc, haproxySocket, haproxyBackend, haproxyConfig, haproxy, haproxyArgs, template);
+            default -> throw new ParameterException("--router", "unknown router " + ParameterException.show(router), "nginx or haproxy");
+        };
+    }
+
+    /** The flag of a router parameter as the step names it ({@code router.config}, {@code router.nginxArgs[0]}, …), as squad switch names them. */
+    private String routerFlag(String parameter) {
+        java.util.regex.Matcher arg = java.util.regex.Pattern.compile("router\\.(nginx|haproxy)Args\\[(\\d+)]").matcher(parameter);
+        if (arg.matches()) {
+            return "--" + arg.group(1) + "-arg #" + (Integer.parseInt(arg.group(2)) + 1);
+        }
+        return switch (parameter) {
+            case "router.config" -> "nginx".equals(router) ? "--nginx-config" : "--haproxy-config";
+            case "router.nginx" -> "--nginx";
+            case "router.haproxy" -> "--haproxy";
+            case "router.socket" -> "--haproxy-socket";
+            case "router.backend" -> "--haproxy-backend";
+            case "router.template" -> "--template";
+            default -> flag(parameter);
+        };
+    }
+
+    /** The flag of a step parameter ({@code publicUrl} → {@code --public-url}); the parameter itself when it has none. */
+    static String flag(String parameter) {
+        for (Map.Entry<String, String> f : FLAGS.entrySet()) {
+            if (parameter.equals(f.getKey()) || parameter.startsWith(f.getKey() + "[") || parameter.startsWith(f.getKey() + ".")) {
+                return f.getValue() + parameter.substring(f.getKey().length());
+            }
+        }
+        return parameter;
+    }
+
+    private static int orDefault(Integer value, int dflt) {
+        return value == null ? dflt : value;
     }
 
     private Integer status(SquadDeployer deployer, LocalDeployFiles files, String dir, PrintWriter out) throws IOException, InterruptedException {

@@ -11,15 +11,32 @@ import io.jenkins.plugins.squaddeploy.engine.ParameterException;
 import io.jenkins.plugins.squaddeploy.engine.deploy.DeployException;
 import io.jenkins.plugins.squaddeploy.engine.deploy.DeployRequest;
 import io.jenkins.plugins.squaddeploy.engine.deploy.DockerClient;
+import io.jenkins.plugins.squaddeploy.engine.deploy.OldColour;
 import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord;
+import io.jenkins.plugins.squaddeploy.engine.deploy.RouterHandover;
 import io.jenkins.plugins.squaddeploy.engine.deploy.SquadDeployer;
 import io.jenkins.plugins.squaddeploy.engine.deploy.Strategy;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
+import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
+import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
+import io.jenkins.plugins.squaddeploy.engine.traffic.BlueGreenSwitcher;
+import io.jenkins.plugins.squaddeploy.engine.traffic.RouterException;
+import io.jenkins.plugins.squaddeploy.engine.traffic.RouterHost;
+import io.jenkins.plugins.squaddeploy.engine.traffic.StopTimer;
+import io.jenkins.plugins.squaddeploy.engine.traffic.SwitchResult;
+import io.jenkins.plugins.squaddeploy.engine.traffic.SwitchSpecs;
+import io.jenkins.plugins.squaddeploy.engine.traffic.TrafficRouter;
 import io.jenkins.plugins.squaddeploy.steps.deploy.DeployTarget;
+import io.jenkins.plugins.squaddeploy.steps.traffic.RouterConfig;
+import java.io.IOException;
 import java.io.Serializable;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -34,6 +51,11 @@ import org.kohsuke.stapler.DataBoundSetter;
  * releases an image to Docker Compose or Docker by blue-green, rolling or recreate, and returns the release record
  * as a map. Wrong parameters, a missing compose file, a Docker daemon that does not answer or a lock held too long
  * fail the build before anything changes; a release that fails its healthcheck never gets traffic.
+ *
+ * <p>With a {@code router} (blueGreenSwitch's {@code nginxRouter(…)}/{@code haproxyRouter(…)}) a healthy, migrated
+ * blue-green release is handed to the router at once: switched, verified through {@code publicUrl} from the agent,
+ * switched back when that fails; the old colour is stopped after {@code stopOldAfter} seconds unless
+ * {@code keepOldColour}, exactly as blueGreenSwitch does it.
  */
 public class SquadDeployStep extends Step implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -56,13 +78,13 @@ public class SquadDeployStep extends Step implements Serializable {
     private List<String> buildArgs = new ArrayList<>();
     private List<String> labels = new ArrayList<>();
     private String upstreamHost = "127.0.0.1";
-    // TODO(blueGreenSwitch, issue 3): a `router` parameter taking the router describables of blueGreenSwitch
-    //  (nginxRouter(...)/haproxyRouter(...) in steps/BlueGreenSwitchStep, not in the repository yet), plus the
-    //  switch verification settings (public health URL, version JSON path, verify deadline, samples). The engine
-    //  side is ready: SquadDeployer.withRouter(TrafficRouter) hands a healthy, migrated colour to
-    //  BlueGreenSwitcher.switchTo(SwitchRequest) (DeployRequest.SwitchSettings), and the default state directory
-    //  should then be the router config's directory. Until then the step always returns after the health check
-    //  (and migration) with trafficSwitched: false, and the pipeline switches with blueGreenSwitch.
+    private RouterConfig router;
+    private String publicUrl;
+    private String versionPath = SwitchSpecs.DEFAULT_VERSION_PATH;
+    private int verifyDeadline = SwitchSpecs.DEFAULT_VERIFY_DEADLINE_S;
+    private int samples = SwitchSpecs.DEFAULT_SAMPLES;
+    private int stopOldAfter = SwitchSpecs.DEFAULT_STOP_OLD_AFTER_S;
+    private boolean keepOldColour;
 
     @DataBoundConstructor
     public SquadDeployStep(String service, String image) {
@@ -223,8 +245,100 @@ public class SquadDeployStep extends Step implements Serializable {
         this.upstreamHost = upstreamHost == null || upstreamHost.isBlank() ? "127.0.0.1" : upstreamHost.strip();
     }
 
+    public RouterConfig getRouter() {
+        return router;
+    }
+
+    /** blueGreen: hand the healthy release to this router (nginxRouter(…) or haproxyRouter(…), as blueGreenSwitch takes them). */
+    @DataBoundSetter
+    public void setRouter(RouterConfig router) {
+        this.router = router;
+    }
+
+    public String getPublicUrl() {
+        return publicUrl;
+    }
+
+    @DataBoundSetter
+    public void setPublicUrl(String publicUrl) {
+        this.publicUrl = blankToNull(publicUrl);
+    }
+
+    public String getVersionPath() {
+        return versionPath;
+    }
+
+    @DataBoundSetter
+    public void setVersionPath(String versionPath) {
+        this.versionPath = versionPath == null || versionPath.isBlank() ? SwitchSpecs.DEFAULT_VERSION_PATH : versionPath.strip();
+    }
+
+    public int getVerifyDeadline() {
+        return verifyDeadline;
+    }
+
+    @DataBoundSetter
+    public void setVerifyDeadline(int verifyDeadline) {
+        this.verifyDeadline = verifyDeadline;
+    }
+
+    public int getSamples() {
+        return samples;
+    }
+
+    @DataBoundSetter
+    public void setSamples(int samples) {
+        this.samples = samples;
+    }
+
+    public int getStopOldAfter() {
+        return stopOldAfter;
+    }
+
+    @DataBoundSetter
+    public void setStopOldAfter(int stopOldAfter) {
+        this.stopOldAfter = stopOldAfter;
+    }
+
+    public boolean isKeepOldColour() {
+        return keepOldColour;
+    }
+
+    @DataBoundSetter
+    public void setKeepOldColour(boolean keepOldColour) {
+        this.keepOldColour = keepOldColour;
+    }
+
+    /** What one call asked for, validated: the engine request and, with a router, the hand-over. */
+    record Plan(DeployRequest request, RouterHandover handover) {
+    }
+
+    /**
+     * Every parameter validated, the first bad one as a ParameterException: the deploy parameters in the engine
+     * request, then the router and the switch settings (blueGreenSwitch's rules). With a router and no
+     * {@code stateDir}, the state directory is the one beside the router's configuration.
+     */
+    Plan plan(String buildUrl) {
+        DeployRequest.Builder b = builder(buildUrl);
+        DeployRequest request = b.build();
+        RouterHandover handover = RouterHandover.of(UnaryOperator.identity(), request, router == null ? null : router.toSpec("router", request.service()),
+                publicUrl, versionPath, verifyDeadline, samples, stopOldAfter, keepOldColour);
+        if (handover == null) {
+            return new Plan(request, null);
+        }
+        b.switchSettings(handover.settings());
+        if (stateDir == null) {
+            b.stateDir(handover.defaultStateDir(request.environment()));
+        }
+        return new Plan(b.build(), handover);
+    }
+
     /** The engine request: every parameter validated there, the first bad one as a ParameterException. */
     DeployRequest request(String buildUrl) {
+        return plan(buildUrl).request();
+    }
+
+    private DeployRequest.Builder builder(String buildUrl) {
         DeployRequest.Builder b = DeployRequest.builder().service(service).image(image).version(version).environment(environment)
                 .strategy(strategy).replicas(replicas == 0 ? null : replicas).healthTimeoutSeconds(healthTimeout).migration(migration)
                 .migrationTimeoutSeconds(migrationTimeout).stateDir(stateDir).lockTimeoutSeconds(lockTimeout).buildUrl(buildUrl)
@@ -233,7 +347,7 @@ public class SquadDeployStep extends Step implements Serializable {
         if (target != null) {
             target.applyTo(b);
         }
-        return b.build();
+        return b;
     }
 
     private static String blankToNull(String s) {
@@ -247,11 +361,26 @@ public class SquadDeployStep extends Step implements Serializable {
 
     /**
      * Runs off the CPS thread; docker and compose run through the agent's launcher, file work (state file, lock)
-     * on the agent. Not resumable: a deploy cut by a controller restart fails the step, saying where to look.
+     * on the agent, and with a router every router file, admin-socket command and verification sample on the agent
+     * too ({@link AgentRouterHost}). The deploy itself is not resumable: one cut by a controller restart fails the
+     * step, saying where to look. The wait before the old colour is stopped holds no thread: the time to stop at is
+     * a field of this (serialised) execution and a timer wakes it, as blueGreenSwitch does; after a restart
+     * {@link #onResume()} schedules it again for the time that is left.
      */
     static final class Execution extends GeneralNonBlockingStepExecution {
         private static final long serialVersionUID = 1L;
+        static final String DEPLOYING = "deploying";
+        static final String WAITING = "waiting";
+        static final String STOPPING = "stopping";
+        static final String DONE = "done";
+
         private final SquadDeployStep step;
+        private volatile String phase = DEPLOYING;
+        private LinkedHashMap<String, Object> result;
+        private OldColour oldColour;
+        private String newColour;
+        private long stopAtMillis;
+        private transient volatile StopTimer.Handle timer;
 
         Execution(StepContext context, SquadDeployStep step) {
             super(context);
@@ -264,36 +393,168 @@ public class SquadDeployStep extends Step implements Serializable {
             return false;
         }
 
-        @Override
-        public void onResume() {
-            getContext().onFailure(new AbortException("squadDeploy: Jenkins restarted while " + step.environment + "/" + step.service
-                    + " was being deployed; the deploy did not finish. The target says what runs: the containers' io.squad-deploy.* labels and "
-                    + "the state file (stateDir); the deploy lock frees itself within 90 s. Deploy again when ready."));
+        /** What one block needs from the build: where docker, the files and the router are, and where lines go. */
+        private final class Build {
+            final Masker masker = new Masker();
+            final ConsoleLog log;
+            final EnvVars env;
+            final FilePath workspace;
+            final CommandRunner commands;
+            final RouterHost host;
+
+            Build() throws IOException, InterruptedException {
+                StepContext ctx = getContext();
+                log = new ListenerConsoleLog(ctx.get(TaskListener.class), masker);
+                env = ctx.get(EnvVars.class);
+                workspace = ctx.get(FilePath.class);
+                commands = new LauncherCommandRunner(ctx.get(Launcher.class), workspace, env);
+                host = new AgentRouterHost(workspace);
+            }
+
+            DockerClient docker() {
+                return new DockerClient(commands);
+            }
+
+            TrafficRouter router(RouterHandover h, String service) {
+                return h.router().create(service, host, commands, log);
+            }
         }
 
         private void deploy() throws Exception {
             StepContext ctx = getContext();
-            TaskListener listener = ctx.get(TaskListener.class);
-            Masker masker = new Masker();
+            Build b = new Build();
             try {
-                EnvVars env = ctx.get(EnvVars.class);
                 Run<?, ?> run = ctx.get(Run.class);
-                String buildUrl = env == null ? null : env.get("BUILD_URL");
+                String buildUrl = b.env == null ? null : b.env.get("BUILD_URL");
                 if (buildUrl == null || buildUrl.isBlank()) {
                     buildUrl = run == null ? null : run.getUrl();
                 }
-                DeployRequest request = step.request(buildUrl);
-                FilePath workspace = ctx.get(FilePath.class);
-                Launcher launcher = ctx.get(Launcher.class);
-                SquadDeployer deployer = new SquadDeployer(new DockerClient(new LauncherCommandRunner(launcher, workspace, env)),
-                        new AgentDeployFiles(workspace), new ListenerConsoleLog(listener, masker), masker);
-                ReleaseRecord record = deployer.deploy(request);
-                ctx.onSuccess(record.toMap());
+                Plan plan = step.plan(buildUrl);
+                SquadDeployer deployer = new SquadDeployer(b.docker(), new AgentDeployFiles(b.workspace), b.log, b.masker);
+                SwitchResult[] switched = new SwitchResult[1];
+                if (plan.handover() != null) {
+                    TrafficRouter router = b.router(plan.handover(), plan.request().service());
+                    SquadDeployer.Handover toRouter = new BlueGreenSwitcher(router, b.host, b.log, b.masker)::switchTo;
+                    deployer.withHandover(router, request -> switched[0] = toRouter.switchTo(request));
+                }
+                ReleaseRecord record = deployer.deploy(plan.request());
+                result = new LinkedHashMap<>(record.toMap());
+                if (plan.handover() == null) {
+                    finish();
+                    return;
+                }
+                result.put("traffic", switched[0] == null ? null : new LinkedHashMap<>(switched[0].toMap()));
+                result.put("oldColourStopped", false);
+                OldColour old = OldColour.after(record, switched[0]);
+                if (old == null) {
+                    finish();
+                    return;
+                }
+                if (plan.handover().keepOldColour()) {
+                    b.log.info("squadDeploy: keepOldColour: " + old.colour() + " (" + old.version() + ") keeps running (" + old.describe() + " is left to you)");
+                    finish();
+                    return;
+                }
+                oldColour = old;
+                newColour = record.colour();
+                stopAtMillis = System.currentTimeMillis() + plan.handover().stopOldAfter().toMillis();
+                phase = WAITING;
+                b.log.info("squadDeploy: " + old.colour() + " (" + old.version() + ") keeps running for " + plan.handover().stopOldAfter().toSeconds()
+                        + " s, for a quick rollback, until " + Instant.ofEpochMilli(stopAtMillis).truncatedTo(ChronoUnit.SECONDS) + "; then: "
+                        + old.describe() + ". Abort this step to keep it running.");
+                ctx.saveState();
+                scheduleStop();
             } catch (ParameterException e) {
-                ctx.onFailure(new AbortException(masker.mask("squadDeploy: " + e.getMessage())));
+                fail("squadDeploy: " + e.getMessage(), b.masker);
             } catch (DeployException e) {
-                ctx.onFailure(new AbortException(masker.mask("squadDeploy failed: " + e.getMessage())));
+                fail("squadDeploy failed: " + e.getMessage(), b.masker);
+            } catch (RouterException e) {
+                fail("squadDeploy: " + e.getMessage(), b.masker);
             }
+        }
+
+        private void scheduleStop() {
+            timer = StopTimer.at(stopAtMillis, () -> run(this::stopOldColour));
+        }
+
+        private void stopOldColour() throws Exception {
+            phase = STOPPING;
+            Build b = new Build();
+            RouterHandover h = step.plan(null).handover();
+            String service = (String) result.get("service");
+            String active = b.router(h, service).activeColour();
+            if (!newColour.equals(active)) {
+                b.log.warn("squadDeploy: " + oldColour.colour() + " is not stopped: " + service + " goes to " + (active == null ? "no known colour" : active)
+                        + " now, not " + newColour + " (switched back meanwhile?)");
+                finish();
+                return;
+            }
+            try {
+                oldColour.stop(b.docker(), b.log, "squadDeploy");
+                result.put("oldColourStopped", true);
+            } catch (IOException e) {
+                // The release and the switch succeeded: failing the build now would invite a rollback of a good release.
+                b.log.warn("squadDeploy: " + service + " runs on " + newColour + ", but stopping " + oldColour.colour() + " failed: " + b.masker.describe(e));
+                result.put("oldColourStopError", b.masker.mask(String.valueOf(e.getMessage())));
+            }
+            finish();
+        }
+
+        private void finish() {
+            phase = DONE;
+            getContext().onSuccess(result);
+        }
+
+        private void fail(String message, Masker masker) {
+            phase = DONE;
+            getContext().onFailure(new AbortException(masker.mask(message)));
+        }
+
+        @Override
+        public void onResume() {
+            String p = phase;
+            if (WAITING.equals(p)) {
+                try {
+                    new Build().log.info("squadDeploy: resumed after a restart; " + oldColour.colour() + " is stopped at "
+                            + Instant.ofEpochMilli(stopAtMillis).truncatedTo(ChronoUnit.SECONDS)
+                            + " (in " + Math.max(0, (stopAtMillis - System.currentTimeMillis()) / 1000) + " s)");
+                } catch (IOException | InterruptedException e) {
+                    // the log line is a courtesy; the timer is what matters
+                }
+                scheduleStop();
+            } else if (STOPPING.equals(p)) {
+                run(this::stopOldColour);
+            } else if (!DONE.equals(p)) {
+                getContext().onFailure(new AbortException("squadDeploy: Jenkins restarted while " + step.environment + "/" + step.service
+                        + " was being deployed; the deploy did not finish. The target says what runs: the containers' io.squad-deploy.* labels and "
+                        + "the state file (stateDir)" + (step.router == null ? "" : ", and the router which colour gets the traffic")
+                        + "; the deploy lock frees itself within 90 s. Deploy again when ready."));
+            }
+        }
+
+        @Override
+        public void stop(Throwable cause) throws Exception {
+            StopTimer.Handle t = timer;
+            if (t != null) {
+                t.cancel();
+            }
+            if (WAITING.equals(phase)) {
+                try {
+                    new Build().log.info("squadDeploy: stopped while waiting: " + oldColour.colour() + " keeps running");
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    // nothing to add
+                }
+            }
+            phase = DONE;
+            super.stop(cause);
+        }
+
+        @Override
+        public String getStatus() {
+            if (WAITING.equals(phase)) {
+                return "waiting until " + Instant.ofEpochMilli(stopAtMillis).truncatedTo(ChronoUnit.SECONDS) + " to stop the old colour " + oldColour.colour();
+            }
+            return super.getStatus();
         }
     }
 

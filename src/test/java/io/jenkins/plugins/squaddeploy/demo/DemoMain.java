@@ -4,23 +4,38 @@ import com.cloudbees.plugins.credentials.TestCredentials;
 import hudson.model.Result;
 import io.jenkins.plugins.squaddeploy.pipeline.PipelineHarness;
 import io.jenkins.plugins.squaddeploy.pipeline.PipelineRun;
+import io.jenkins.plugins.squaddeploy.testbed.Binaries;
 import io.jenkins.plugins.squaddeploy.testbed.DockerFixture;
+import io.jenkins.plugins.squaddeploy.testbed.FreePorts;
+import io.jenkins.plugins.squaddeploy.testbed.Http;
+import io.jenkins.plugins.squaddeploy.testbed.NginxFixture;
+import io.jenkins.plugins.squaddeploy.testbed.Poll;
 import io.jenkins.plugins.squaddeploy.testbed.PostgresFixture;
 import io.jenkins.plugins.squaddeploy.testbed.RedisFixture;
-import io.jenkins.plugins.squaddeploy.testbed.SampleService;
+import io.jenkins.plugins.squaddeploy.testbed.SampleServiceImage;
+import io.jenkins.plugins.squaddeploy.testbed.Testbed;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * {@code ./squad demo}: starts the local testbed (PostgreSQL, Redis, and the sample service in Docker, all on
- * 127.0.0.1), registers the credentials {@code app-db} and {@code redis-password}, runs {@code Jenkinsfile.example}
- * through the pipeline harness with its console printed as a Jenkins build log, then stops everything.
- * Exit code 0 when the build is SUCCESS, 1 otherwise, 2 when the demo itself could not run.
- * <p>{@code --degraded}: the sample service reports {@code "status": "degraded"}, to watch the gate fail.
+ * {@code ./squad demo}: starts the local testbed (PostgreSQL, Redis, nginx as the service's router on a free port, and
+ * the sample service images {@code squad-sample:1.0.0} and {@code 2.0.0}, built locally; everything on 127.0.0.1),
+ * registers the credentials {@code app-db} and {@code redis-password}, and runs {@code Jenkinsfile.example} through the
+ * pipeline harness twice, with the console printed as a Jenkins build log: build #1 releases 1.0.0 (the first release),
+ * build #2 releases 2.0.0 blue-green and switches nginx to it. Then it asks nginx once which version serves, and stops
+ * and removes everything it started. Exit code 0 when both builds are SUCCESS and 2.0.0 serves through nginx, 1
+ * otherwise, 2 when the demo itself could not run.
  */
 public final class DemoMain {
+    private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]*)\"");
+
     private DemoMain() {
     }
 
@@ -40,42 +55,118 @@ public final class DemoMain {
 
     static int run(List<String> args) throws Exception {
         if (args.contains("--help") || args.contains("-h")) {
-            System.out.println("usage: ./squad demo [--degraded]\n  Starts PostgreSQL, Redis and the sample service (Docker) on 127.0.0.1, "
-                    + "runs Jenkinsfile.example\n  through the pipeline harness and stops them. --degraded: the service reports 'degraded'.");
+            System.out.println("usage: ./squad demo\n  Starts PostgreSQL, Redis, nginx and the sample service images 1.0.0 and 2.0.0 (Docker) on 127.0.0.1,\n"
+                    + "  runs Jenkinsfile.example twice through the pipeline harness (release 1.0.0, then 2.0.0 blue-green with the\n"
+                    + "  switch through nginx), asks nginx which version serves, and removes everything it started.");
             return 0;
         }
-        boolean degraded = args.contains("--degraded");
+        if (!args.isEmpty()) {
+            System.err.println("demo: unknown argument(s) " + args + "; see ./squad demo --help");
+            return 2;
+        }
+        long t0 = System.nanoTime();
         Path repo = PipelineHarness.defaultRepoRoot();
         Path jenkinsfile = repo.resolve("Jenkinsfile.example");
         if (!Files.isRegularFile(jenkinsfile)) {
             throw new IllegalStateException(jenkinsfile + " not found; run from the repository (./squad demo)");
         }
-        say("starting the testbed: PostgreSQL, Redis and the sample service (Docker), on 127.0.0.1");
+        // a name of this run only, so a demo never meets the containers of another one (the testbed reaps squadtest-* leftovers)
+        String service = "squadtest-demo-" + Testbed.newSecret(6).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
+        int[] ports = {FreePorts.next(), FreePorts.next()};
+        say("starting the testbed on 127.0.0.1: PostgreSQL, Redis, nginx (the router), the sample images squad-sample:1.0.0 and 2.0.0");
+        DockerFixture docker = DockerFixture.get();
+        Path dir = Testbed.newWorkDir("demo");
         try (PostgresFixture postgres = PostgresFixture.create();
              RedisFixture redis = RedisFixture.create();
-             SampleService app = SampleService.run(DockerFixture.get(), "1.0.0", 0,
-                     degraded ? Map.of("HEALTH_STATUS", "degraded") : Map.of())) {
+             NginxFixture nginx = startNginx(dir, service)) {
+            SampleServiceImage.ensure(docker, "1.0.0");
+            SampleServiceImage.ensure(docker, "2.0.0");
+            Path upstream = dir.resolve("conf.d").resolve(service + "-upstream.conf");
             say("PostgreSQL 127.0.0.1:" + postgres.port() + " (database " + postgres.database() + "), Redis 127.0.0.1:" + redis.port()
-                    + ", sample service " + app.baseUrl() + (degraded ? " (reporting degraded)" : ""));
+                    + ", nginx " + nginx.baseUrl() + " proxying to the upstream " + service + " in " + upstream + " (no release yet: 502)");
+            say("the service is called " + service + " here (the team's squad-api), its colours blue=" + ports[0] + " and green=" + ports[1]);
             TestCredentials.add(new TestCredentials.UsernamePassword("app-db", postgres.user(), postgres.password()));
             TestCredentials.add(new TestCredentials.StringSecret("redis-password", redis.password()));
             say("credentials: app-db (Username with password, role '" + postgres.user() + "'), redis-password (Secret text)");
-            say("running " + repo.relativize(jenkinsfile) + " as build #1 of squad-api-health-gate\n");
-            PipelineRun run = new PipelineHarness()
-                    .echo(System.out)
-                    .jobName("squad-api-health-gate")
-                    .param("SERVICE_URL", app.baseUrl())
-                    .param("POSTGRES", "127.0.0.1:" + postgres.port())
-                    .param("POSTGRES_DB", postgres.database())
-                    .param("REDIS", "127.0.0.1:" + redis.port())
-                    .param("HEALTH_ATTEMPTS", degraded ? "2" : "10")
-                    .run(jenkinsfile);
-            System.out.println();
-            say("build " + run.result() + " in " + run.duration().toMillis() + " ms; " + run.channel().calls()
-                    + " callables went to the agent through the serializing channel; stopping the testbed");
-            return run.result() == Result.SUCCESS ? 0 : 1;
+
+            int calls = 0;
+            boolean ok = true;
+            for (int build = 1; build <= 2 && ok; build++) {
+                String version = build == 1 ? "1.0.0" : "2.0.0";
+                say("running " + repo.relativize(jenkinsfile) + " as build #" + build + " of squad-api-release with VERSION=" + version
+                        + (build == 1 ? " (the first release)" : " (blue-green, switching nginx)") + "\n");
+                PipelineRun run = new PipelineHarness()
+                        .echo(System.out)
+                        .jobName("squad-api-release")
+                        .buildNumber(build)
+                        .param("VERSION", version)
+                        .param("SERVICE", service)
+                        .param("PORTS", "blue=" + ports[0] + ",green=" + ports[1])
+                        .param("PUBLIC_URL", nginx.baseUrl())
+                        .param("ROUTER_CONFIG", upstream.toString())
+                        .param("NGINX", Binaries.nginx().toString())
+                        .param("NGINX_ARGS", "-p " + nginx.dir() + " -e " + nginx.dir().resolve("logs/error.log") + " -c " + nginx.configFile())
+                        .param("POSTGRES", "127.0.0.1:" + postgres.port())
+                        .param("POSTGRES_DB", postgres.database())
+                        .param("REDIS", "127.0.0.1:" + redis.port())
+                        .param("BACKUP_STORE", dir.resolve("backups").toString())
+                        .param("HEALTH_ATTEMPTS", "10")
+                        .run(jenkinsfile);
+                System.out.println();
+                calls += run.channel().calls();
+                say("build #" + build + " " + run.result() + " in " + run.duration().toMillis() + " ms");
+                ok = run.result() == Result.SUCCESS;
+            }
+
+            // a graceful reload lets nginx's old worker take new connections for a moment (~0.1 s here): ask once it is gone
+            awaitOneWorkerGeneration(nginx);
+            String serving = curl(nginx.baseUrl() + "/health");
+            boolean v2 = ok && serving.equals("2.0.0 200");
+            say(calls + " callables went to the agent through the serializing channel; " + (v2 ? "2.0.0 serves through nginx" : "2.0.0 does NOT serve"));
+            say("total " + (System.nanoTime() - t0) / 1_000_000 + " ms; removing the containers and stopping the testbed");
+            return v2 ? 0 : 1;
         } finally {
             TestCredentials.clear();
+            docker.run(Duration.ofSeconds(60), "rm", "-f", "-v", service + "-blue", service + "-green");
+            // squadDeploy tagged the outgoing image as squad-sample:previous (as the runbooks do); the demo leaves no tag behind
+            docker.run(Duration.ofSeconds(30), "rmi", SampleServiceImage.REPOSITORY + ":previous");
+            Testbed.deleteRecursively(dir);
+        }
+    }
+
+    /** nginx in front of the service: its include exists before the first release but routes nowhere (squadDeploy replaces it). */
+    private static NginxFixture startNginx(Path dir, String service) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path upstream = Files.createDirectories(dir.resolve("conf.d")).resolve(service + "-upstream.conf");
+        Files.writeString(upstream, "# " + service + ": no release yet\nupstream " + service + " { server 127.0.0.1:1 down; }\n");
+        return NginxFixture.create(String.join("\n",
+                "include " + upstream + ";",
+                "server {",
+                "    listen 127.0.0.1:@PORT@;",
+                "    location / { proxy_pass http://" + service + "; proxy_http_version 1.1; proxy_set_header Connection \"\"; "
+                        + "proxy_next_upstream error timeout; }",
+                "}"));
+    }
+
+    /** Waits (up to 10 s) until the nginx master has one worker again (worker_processes 1): the old generation has exited. */
+    private static void awaitOneWorkerGeneration(NginxFixture nginx) {
+        ProcessHandle master = ProcessHandle.of(nginx.pid()).orElseThrow();
+        Poll.until("nginx's old worker generation to exit", Duration.ofSeconds(10), () -> master.children().count() <= 1);
+    }
+
+    /** One GET, printed as {@code curl} would show it; returns "<version> <status>" ("- ..." when none). */
+    private static String curl(String url) {
+        say("curl " + url);
+        try {
+            Http.Response r = Http.get(url, Duration.ofSeconds(5));
+            System.out.println("HTTP " + r.status() + " " + r.body().strip());
+            Matcher m = VERSION.matcher(r.body());
+            String v = m.find() ? m.group(1) : "-";
+            say("nginx answers HTTP " + r.status() + ": version " + v + " serves");
+            return v + " " + r.status();
+        } catch (IOException e) {
+            say("nginx did not answer: " + e.getMessage());
+            return "- no answer";
         }
     }
 

@@ -4,16 +4,29 @@ import static io.jenkins.plugins.squaddeploy.pipeline.DeclarativeSemanticsTest.a
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloudbees.plugins.credentials.TestCredentials;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Result;
 import io.jenkins.plugins.squaddeploy.pipeline.PipelineRun.StageStatus;
+import io.jenkins.plugins.squaddeploy.testbed.Binaries;
 import io.jenkins.plugins.squaddeploy.testbed.DockerFixture;
+import io.jenkins.plugins.squaddeploy.testbed.Http;
+import io.jenkins.plugins.squaddeploy.testbed.NginxFixture;
+import io.jenkins.plugins.squaddeploy.testbed.Poll;
 import io.jenkins.plugins.squaddeploy.testbed.PostgresFixture;
+import io.jenkins.plugins.squaddeploy.testbed.Proc;
 import io.jenkins.plugins.squaddeploy.testbed.RedisFixture;
-import io.jenkins.plugins.squaddeploy.testbed.SampleService;
+import io.jenkins.plugins.squaddeploy.testbed.SampleServiceImage;
+import io.jenkins.plugins.squaddeploy.testbed.Testbed;
 import io.jenkins.plugins.squaddeploy.testbed.TestbedExtension;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,26 +34,48 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code Jenkinsfile.example}, as it is in the repository, against the real testbed: PostgreSQL and Redis
- * servers and the sample service in Docker, all on 127.0.0.1. The plugin's {@code verifyHealth} step, the
- * {@code serviceHealth} var of the shared library and the credentials {@code app-db} / {@code redis-password}
- * run for real through the harness.
+ * {@code Jenkinsfile.example}, as it is in the repository, against the real testbed: PostgreSQL and Redis servers,
+ * Docker with the sample service images {@code squad-sample:1.0.0} and {@code 2.0.0} built locally, and nginx in front
+ * of the service, all on 127.0.0.1. Build 1 releases 1.0.0 (the first release: nothing serves yet, nothing to switch
+ * from), build 2 releases 2.0.0 blue-green with the switch through nginx, build 3 asks for a version whose image does
+ * not exist. Every plugin step ({@code verifyHealth}, {@code dbSnapshot}, {@code squadDeploy}), the {@code serviceHealth}
+ * var and the credentials {@code app-db} / {@code redis-password} run for real through the harness.
  */
 @Timeout(300)
 @ExtendWith(TestbedExtension.class)
 class JenkinsfileExampleTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static PostgresFixture postgres;
     private static RedisFixture redis;
-    private static SampleService healthy;
-    private static SampleService degraded;
+    private static NginxFixture nginx;
+    private static DockerFixture docker;
+    private static Path dir;
+    private static Path upstream;
+    private static String service;
+    private static int[] ports;
 
     @BeforeAll
-    static void startTestbed() {
+    static void startTestbed() throws IOException {
         postgres = PostgresFixture.create();
         redis = RedisFixture.create();
-        DockerFixture docker = DockerFixture.get();
-        healthy = SampleService.run(docker, "1.0.0", 0, Map.of());
-        degraded = SampleService.run(docker, "1.0.0", 0, Map.of("HEALTH_STATUS", "degraded"));
+        docker = DockerFixture.get();
+        SampleServiceImage.ensure(docker, "1.0.0");
+        SampleServiceImage.ensure(docker, "2.0.0");
+        // a service name of this run only (containers <service>-blue/-green; the testbed reaps squadtest-* leftovers)
+        service = "squadtest-api-" + Testbed.newSecret(6).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
+        ports = new int[] {io.jenkins.plugins.squaddeploy.testbed.FreePorts.next(), io.jenkins.plugins.squaddeploy.testbed.FreePorts.next()};
+        dir = Testbed.newWorkDir("jenkinsfile");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path conf = Files.createDirectories(dir.resolve("conf.d"));
+        upstream = conf.resolve(service + "-upstream.conf");
+        Files.writeString(upstream, "# " + service + ": no release yet\nupstream " + service + " { server 127.0.0.1:1 down; }\n");
+        nginx = NginxFixture.create(String.join("\n",
+                "include " + upstream + ";",
+                "server {",
+                "    listen 127.0.0.1:@PORT@;",
+                "    location / { proxy_pass http://" + service + "; proxy_http_version 1.1; proxy_set_header Connection \"\"; "
+                        + "proxy_next_upstream error timeout; }",
+                "}"));
         TestCredentials.add(new TestCredentials.UsernamePassword("app-db", postgres.user(), postgres.password()));
         TestCredentials.add(new TestCredentials.StringSecret("redis-password", redis.password()));
     }
@@ -48,7 +83,11 @@ class JenkinsfileExampleTest {
     @AfterAll
     static void stopTestbed() {
         TestCredentials.clear();
-        for (AutoCloseable c : new AutoCloseable[] {degraded, healthy, redis, postgres}) {
+        if (docker != null && service != null) {
+            docker.run(Duration.ofSeconds(60), "rm", "-f", "-v", service + "-blue", service + "-green");
+            docker.run(Duration.ofSeconds(30), "rmi", SampleServiceImage.REPOSITORY + ":previous"); // squadDeploy's tag of the outgoing image
+        }
+        for (AutoCloseable c : new AutoCloseable[] {nginx, redis, postgres}) {
             try {
                 if (c != null) {
                     c.close();
@@ -57,79 +96,113 @@ class JenkinsfileExampleTest {
                 System.err.println("could not close " + c + ": " + e);
             }
         }
+        if (dir != null) {
+            Testbed.deleteRecursively(dir);
+        }
     }
 
-    private static PipelineHarness harness(SampleService service, String attempts) {
+    private static PipelineHarness harness(int build, String version) {
         return new PipelineHarness()
-                .jobName("squad-api-health-gate")
-                .param("SERVICE_URL", service.baseUrl())
+                .jobName("squad-api-release")
+                .buildNumber(build)
+                .param("VERSION", version)
+                .param("SERVICE", service)
+                .param("PORTS", "blue=" + ports[0] + ",green=" + ports[1])
+                .param("PUBLIC_URL", nginx.baseUrl())
+                .param("ROUTER_CONFIG", upstream.toString())
+                .param("NGINX", Binaries.nginx().toString())
+                .param("NGINX_ARGS", "-p " + nginx.dir() + " -e " + nginx.dir().resolve("logs/error.log") + " -c " + nginx.configFile())
                 .param("POSTGRES", "127.0.0.1:" + postgres.port())
                 .param("POSTGRES_DB", postgres.database())
                 .param("REDIS", "127.0.0.1:" + redis.port())
-                .param("HEALTH_ATTEMPTS", attempts);
+                .param("BACKUP_STORE", dir.resolve("backups").toString())
+                .param("HEALTH_ATTEMPTS", "5");
     }
 
     private static Path jenkinsfile() {
         return PipelineHarness.defaultRepoRoot().resolve("Jenkinsfile.example");
     }
 
-    @Test
-    void aHealthyServiceAndItsBackingServicesPassTheGate() {
-        PipelineRun run = harness(healthy, "5").run(jenkinsfile());
+    private static String throughNginx() throws IOException {
+        Http.Response r = Http.get(nginx.baseUrl() + "/health", Duration.ofSeconds(5));
+        return r.status() + " " + JSON.readTree(r.body()).path("version").asText();
+    }
 
-        assertResult(run, Result.SUCCESS);
-        assertThat(run.stages()).extracting(PipelineRun.StageRecord::status).containsExactly(StageStatus.RAN, StageStatus.RAN);
-        String log = run.console();
-        assertThat(log)
-                .contains("Loading library squad-deploy@main")
-                .contains("[Pipeline] { (Pre-flight)")
-                .contains("verifyHealth: 3 check(s) [app http " + healthy.baseUrl() + "/health, postgres postgres ")
-                .containsPattern("\\n {4}CHECK +KIND +STATUS +ATTEMPTS +LATENCY +DETAIL\\n")
-                .containsPattern("\\n {4}app +http +PASSED ")
-                .containsPattern("\\n {4}postgres +postgres +PASSED ")
-                .containsPattern("\\n {4}redis +redis +PASSED ")
-                .contains("verifyHealth: all 3 check(s) passed")
-                .contains("Pre-flight passed: 3 checks in ")
-                .containsPattern("latency api: \\d+ ms \\(PASSED, 1 attempt\\(s\\)\\)")
-                .containsPattern("latency postgres-port: \\d+ ms \\(PASSED")
-                .containsPattern("latency redis-ping: \\d+ ms \\(PASSED")
-                .contains("Health gate finished: SUCCESS (build #1)")
-                .doesNotContain("Health gate FAILED")
-                .doesNotContain(postgres.password())
-                .doesNotContain(redis.password())
-                .endsWith("[Pipeline] End of Pipeline\nFinished: SUCCESS\n");
-        assertThat(run.params()).containsEntry("POSTGRES_DB", postgres.database());
-        assertThat(run.options()).contains("timeout(time: 15, unit: 'MINUTES')", "disableConcurrentBuilds()", "timestamps()");
-        // every network probe went to the "agent" as a serialized callable and came back the same way
-        assertThat(run.channel().callableTypes()).contains("io.jenkins.plugins.squaddeploy.steps.AgentProbeRunner$NetworkProbe");
+    private static boolean running(String container) {
+        Proc.Result r = docker.run(Duration.ofSeconds(20), "inspect", "-f", "{{.State.Running}}", container);
+        return r.ok() && r.stdout().strip().equals("true");
+    }
+
+    private static void assertNoSecrets(PipelineRun run) {
+        assertThat(run.console()).doesNotContain(postgres.password()).doesNotContain(redis.password()).doesNotContain("\tat ");
     }
 
     @Test
-    void aDegradedServiceFailsThePreFlightNamingTheCheckAndTheExpectation() {
-        PipelineRun run = harness(degraded, "2").run(jenkinsfile());
+    void releasesOneThenTwoBlueGreenThroughNginxAndRefusesAVersionWithoutAnImage() throws Exception {
+        // build 1: the first release; nothing serves yet, so the pre-flight checks PostgreSQL and Redis only
+        PipelineRun one = harness(1, "1.0.0").run(jenkinsfile());
+        assertResult(one, Result.SUCCESS);
+        assertThat(one.stages()).extracting(PipelineRun.StageRecord::name).containsExactly("Pre-flight", "Backup", "Deploy", "Verify");
+        assertThat(one.stages()).extracting(PipelineRun.StageRecord::status).containsOnly(StageStatus.RAN);
+        assertThat(one.console())
+                .contains("Loading library squad-deploy@main")
+                .contains("Pre-flight: no release of " + service + " serves yet (nginx routes to no colour): checking PostgreSQL and Redis")
+                .contains("verifyHealth: all 2 check(s) passed")
+                .contains("Pre-flight passed: 2 checks in ")
+                .containsPattern("dbSnapshot: created \\S+-postgres-" + postgres.database() + ": ")
+                .containsPattern("Backup: snapshot \\S+ of " + postgres.database() + ", \\d+ bytes, sha256 [0-9a-f]{64}")
+                .contains("squadDeploy: live colour: none (no colour is running (first release)); the new release goes to blue")
+                .contains("blueGreenSwitch: " + service + ": (no known colour) → blue through nginx")
+                .contains("blueGreenSwitch: " + service + " now served by blue: 10 sample(s) in a row reported 1.0.0")
+                .containsPattern("Deploy: 1\\.0\\.0 serves from blue through nginx \\(first release, switched in \\d+ ms\\)")
+                .containsPattern("latency api-via-nginx: \\d+ ms \\(PASSED, 1 attempt\\(s\\)\\)")
+                .contains("Release pipeline finished: SUCCESS (build #1)")
+                .endsWith("[Pipeline] End of Pipeline\nFinished: SUCCESS\n");
+        assertNoSecrets(one);
+        assertThat(throughNginx()).isEqualTo("200 1.0.0");
+        assertThat(one.options()).contains("timeout(time: 30, unit: 'MINUTES')", "disableConcurrentBuilds()", "timestamps()");
 
-        assertResult(run, Result.FAILURE);
-        assertThat(run.stages()).extracting(PipelineRun.StageRecord::status)
-                .containsExactly(StageStatus.FAILED, StageStatus.SKIPPED_FOR_FAILURE);
-        String log = run.console();
-        List<String> lines = run.consoleLines();
-        int error = lines.indexOf("ERROR: verifyHealth failed: 1 of 3 check(s) did not pass");
-        assertThat(error).as("the ERROR line at the end of the log:%n%s", log).isPositive();
-        assertThat(lines.get(error + 1)).startsWith("  app (http " + degraded.baseUrl() + "/health): ")
-                .contains("$.status == 'healthy' failed: actual 'degraded'")
-                .endsWith("[2 attempts]");
-        assertThat(log)
-                .containsPattern("\\n {4}app +http +FAILED ")
-                .containsPattern("\\n {4}postgres +postgres +PASSED ")
-                .contains("Stage \"Verify\" skipped due to earlier failure(s)")
-                .contains("Health gate FAILED for " + degraded.baseUrl() + ": nothing was deployed")
-                .contains("Health gate finished: FAILURE")
-                .doesNotContain("\tat ")
-                .doesNotContain(postgres.password())
-                .doesNotContain(redis.password())
-                .endsWith("Finished: FAILURE\n");
-        assertThat(log.indexOf("Health gate FAILED")).as("post failure ran before the end of the build").isLessThan(error > 0
-                ? log.indexOf("ERROR: verifyHealth failed") : Integer.MAX_VALUE);
-        assertThat(run.postRuns()).containsExactly("pipeline:always", "pipeline:failure");
+        // build 2: 2.0.0 blue-green; 1.0.0 is live, so the pre-flight checks it through nginx too; the switch goes through nginx
+        PipelineRun two = harness(2, "2.0.0").run(jenkinsfile());
+        assertResult(two, Result.SUCCESS);
+        assertThat(two.console())
+                .contains("Pre-flight: " + service + " is live in blue (nginx routes to it): checking it through nginx, with PostgreSQL and Redis")
+                .contains("verifyHealth: 3 check(s) [app http " + nginx.baseUrl() + "/health, postgres postgres ")
+                .contains("squadDeploy: live colour: blue (the nginx router sends traffic to blue); the new release goes to green")
+                .contains("blueGreenSwitch: " + service + ": blue → green through nginx")
+                .contains("nginx -t passed, reload sent")
+                .contains("blueGreenSwitch: " + service + " now served by green: 10 sample(s) in a row reported 2.0.0")
+                .contains("squadDeploy: keepOldColour: blue (1.0.0) keeps running")
+                .containsPattern("Deploy: 2\\.0\\.0 serves from green through nginx \\(switched from blue in \\d+ ms\\); 1\\.0\\.0 keeps running in blue for a rollback")
+                .contains("Release pipeline finished: SUCCESS (build #2)");
+        assertNoSecrets(two);
+        // nginx's old worker generation may take a fresh connection for ~0.1 s after the reload (the old colour still runs)
+        Poll.until("2.0.0 through nginx for a fresh client", Duration.ofSeconds(10), () -> throughNginx().equals("200 2.0.0"));
+        assertThat(running(service + "-green")).isTrue();
+        assertThat(running(service + "-blue")).as("the old colour is kept for a rollback").isTrue();
+        // the router files and every verification sample went to the "agent" through the serialising channel
+        assertThat(two.channel().callableTypes()).contains("io.jenkins.plugins.squaddeploy.steps.AgentRouterHost$Sample",
+                "io.jenkins.plugins.squaddeploy.steps.AgentProbeRunner$NetworkProbe");
+
+        // both builds are gone: the record beside the router config says what runs and what ran before
+        Map<?, ?> record = JSON.readValue(upstream.resolveSibling(".squad-deploy/production/" + service + ".json").toFile(), Map.class);
+        assertThat(String.valueOf(record)).contains("version=2.0.0").contains("http://127.0.0.1:8080/job/squad-api-release/2/")
+                .contains("http://127.0.0.1:8080/job/squad-api-release/1/");
+        try (Stream<Path> snapshots = Files.list(dir.resolve("backups"))) {
+            assertThat(snapshots.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-postgres-" + postgres.database())).toList()).hasSize(2);
+        }
+
+        // build 3: a version whose image is not on the agent fails the Deploy before anything changes; 2.0.0 keeps serving
+        PipelineRun three = harness(3, "9.9.9").run(jenkinsfile());
+        assertResult(three, Result.FAILURE);
+        assertThat(three.stages()).extracting(PipelineRun.StageRecord::status)
+                .containsExactly(StageStatus.RAN, StageStatus.RAN, StageStatus.FAILED, StageStatus.SKIPPED_FOR_FAILURE);
+        List<String> lines = three.consoleLines();
+        assertThat(lines).anyMatch(l -> l.startsWith("ERROR: squadDeploy failed: the image squad-sample:9.9.9 is not on the Docker host and imageSource is 'local'"));
+        assertThat(three.console()).contains("Release of " + service + " 9.9.9 FAILED: the stage above says why.")
+                .contains("Release pipeline finished: FAILURE (build #3)");
+        assertThat(three.postRuns()).containsExactly("pipeline:always", "pipeline:failure");
+        assertNoSecrets(three);
+        assertThat(throughNginx()).isEqualTo("200 2.0.0");
     }
 }

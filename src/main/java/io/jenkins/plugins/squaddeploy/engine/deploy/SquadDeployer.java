@@ -347,7 +347,9 @@ public final class SquadDeployer {
                 stopQuietly(started, rt.unit(target));
                 stopped = true;
             }
-            throw new DeployException("switching traffic to " + target + " failed: " + e.getMessage() + ". The router now routes to "
+            String cause = String.valueOf(e.getMessage());
+            throw new DeployException("switching traffic to " + target + " failed: " + (cause.endsWith(".") ? cause.substring(0, cause.length() - 1) : cause)
+                    + ". The router now routes to "
                     + (now == null ? "an unknown colour" : now) + "; " + rt.unit(target) + (stopped ? " was stopped." : " was left running (check the router)."), e);
         }
         log.info("squadDeploy: traffic moved from " + (result.from() == null ? "no colour" : result.from()) + " to " + result.to() + " in " + result.switchMillis() + " ms");
