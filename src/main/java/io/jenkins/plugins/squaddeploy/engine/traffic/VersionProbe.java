@@ -13,17 +13,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One verification sample: GET the public health URL through the router and read the version at a JSONPath.
@@ -31,16 +25,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class VersionProbe {
     private static final int MAX_BODY = 64 * 1024;
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "squad-switch-http");
-                t.setDaemon(true);
-                return t;
-            }))
-            .build();
     private static final java.util.concurrent.ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "squad-switch-watchdog");
         t.setDaemon(true);
@@ -55,38 +39,55 @@ public final class VersionProbe {
     private VersionProbe() {
     }
 
+    /**
+     * Each sample opens a new connection ({@code Connection: close}), as a new client would: after an nginx reload
+     * the old workers keep accepting new connections for a moment (about 0.1 s here), and a reused connection can
+     * already reach a new worker, so sampling over kept-alive connections could call a switch verified while new
+     * clients still reach the old colour.
+     */
     public static VersionSample sample(String url, String versionPath, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()
-                .header("User-Agent", "squad-deploy-blueGreenSwitch")
-                .header("Accept", "application/json, */*;q=0.5")
-                .header("Cache-Control", "no-cache")
-                .build();
-        CompletableFuture<HttpResponse<InputStream>> f = HTTP.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream());
-        HttpResponse<InputStream> response;
-        try {
-            response = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            return new VersionSample(0, null, "no answer within " + BlueGreenSwitcher.seconds(timeout), millisSince(start));
-        } catch (ExecutionException e) {
-            return new VersionSample(0, null, describe(e.getCause(), URI.create(url)), millisSince(start));
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            throw e;
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
         }
-        int status = response.statusCode();
+        java.net.HttpURLConnection c;
+        int status;
         byte[] body;
-        InputStream in = response.body();
-        long left = Math.max(1, timeout.toMillis() - millisSince(start));
-        java.util.concurrent.ScheduledFuture<?> guard = WATCHDOG.schedule(() -> closeQuietly(in), left, TimeUnit.MILLISECONDS);
         try {
-            body = readLimited(in);
+            c = (java.net.HttpURLConnection) URI.create(url).toURL().openConnection(java.net.Proxy.NO_PROXY);
+            int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            c.setConnectTimeout(ms);
+            c.setReadTimeout(ms);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setRequestProperty("Connection", "close");
+            c.setRequestProperty("User-Agent", "squad-deploy-blueGreenSwitch");
+            c.setRequestProperty("Accept", "application/json, */*;q=0.5");
+            c.setRequestProperty("Cache-Control", "no-cache");
+        } catch (IOException | IllegalArgumentException e) {
+            return new VersionSample(0, null, describe(e, URI.create(url)), millisSince(start));
+        }
+        InputStream in = null;
+        try {
+            status = c.getResponseCode();
+            in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            InputStream stream = in;
+            long left = Math.max(1, timeout.toMillis() - millisSince(start));
+            java.util.concurrent.ScheduledFuture<?> guard = WATCHDOG.schedule(c::disconnect, left, TimeUnit.MILLISECONDS);
+            try {
+                body = stream == null ? new byte[0] : readLimited(stream);
+            } finally {
+                guard.cancel(false);
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return new VersionSample(0, null, "no answer within " + BlueGreenSwitcher.seconds(timeout), millisSince(start));
         } catch (IOException e) {
-            return new VersionSample(status, null, "the body did not arrive within " + BlueGreenSwitcher.seconds(timeout), millisSince(start));
+            return new VersionSample(0, null, describe(e, URI.create(url)), millisSince(start));
         } finally {
-            guard.cancel(false);
-            closeQuietly(in);
+            if (in != null) {
+                closeQuietly(in);
+            }
+            c.disconnect();
         }
         long latency = millisSince(start);
         if (body == null) {
