@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "squad", mixinStandardHelpOptions = true, version = "squad-deploy 0.1.0",
         description = "Squad Deploy from the command line: the engine behind the Jenkins steps.",
-        subcommands = {VerifyCommand.class, DeployCommand.class, SwitchCommand.class, SnapshotCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {VerifyCommand.class, DeployCommand.class, SwitchCommand.class, SnapshotCommand.class, RollbackCommand.class,
+            CommandLine.HelpCommand.class})
 public final class SquadCli implements Runnable {
 
     @Override

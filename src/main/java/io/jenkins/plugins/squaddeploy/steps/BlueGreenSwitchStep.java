@@ -243,6 +243,7 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
                 SwitchPlan plan = step.plan();
                 SwitchResult r = new BlueGreenSwitcher(b.router(plan), b.host, b.log, b.masker)
                         .switchTo(plan.request(), plan.options().withStartedAt(Instant.ofEpochMilli(startedAtMillis)));
+                DeploymentsAction.switched(ctx.get(Run.class), plan, r); // what autoRollback() undoes
                 result = new LinkedHashMap<>(r.toMap());
                 result.put("oldColourStopped", false);
                 ColourSpec old = r.switched() && r.from() != null && !r.from().equals(r.to()) ? plan.colour(r.from()) : null;

@@ -438,6 +438,7 @@ public class SquadDeployStep extends Step implements Serializable {
                     deployer.withHandover(router, request -> switched[0] = toRouter.switchTo(request));
                 }
                 ReleaseRecord record = deployer.deploy(plan.request());
+                DeploymentsAction.released(run, plan.request(), record, plan.handover() == null ? null : plan.handover().router()); // what autoRollback() undoes
                 result = new LinkedHashMap<>(record.toMap());
                 if (plan.handover() == null) {
                     finish();

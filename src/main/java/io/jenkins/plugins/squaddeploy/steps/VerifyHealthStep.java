@@ -50,6 +50,7 @@ public class VerifyHealthStep extends Step implements Serializable {
     private int failureLimit = 0;
     private int consecutiveErrorLimit = VerifyOptions.DEFAULT_CONSECUTIVE_ERROR_LIMIT;
     private int inconclusiveLimit = 0;
+    private boolean rollbackOnFailure = false;
 
     @DataBoundConstructor
     public VerifyHealthStep(List<HealthCheck> checks) {
@@ -160,6 +161,16 @@ public class VerifyHealthStep extends Step implements Serializable {
         this.inconclusiveLimit = inconclusiveLimit;
     }
 
+    public boolean isRollbackOnFailure() {
+        return rollbackOnFailure;
+    }
+
+    /** When a check fails: run autoRollback (this build's releases) before failing; see AutoRollbackStep. */
+    @DataBoundSetter
+    public void setRollbackOnFailure(boolean rollbackOnFailure) {
+        this.rollbackOnFailure = rollbackOnFailure;
+    }
+
     VerifyOptions options() {
         return VerifyOptions.ofSeconds(attempts, interval, timeout, deadline, successThreshold, failureThreshold)
                 .withWatch(watch, failureLimit, consecutiveErrorLimit, inconclusiveLimit);
@@ -232,9 +243,10 @@ public class VerifyHealthStep extends Step implements Serializable {
                         new AgentProbeRunner(workspace, new LauncherCommandRunner(launcher, workspace, ctx.get(EnvVars.class))),
                         new ListenerConsoleLog(listener, masker), masker);
                 HealthReport report = verifier.run(specs, options.withDeadline(left));
+                String rolledBack = report.healthy() ? "" : AutoRollbackStep.afterFailedHealth(ctx, report, step.rollbackOnFailure, masker);
                 if (!report.healthy() && step.failOnError) {
                     ctx.onFailure(new AbortException(masker.mask("verifyHealth " + ("INCONCLUSIVE".equals(report.status()) ? "inconclusive" : "failed")
-                            + ": " + report.failed().size() + " of " + report.checks().size() + " check(s) did not pass\n" + report.failureSummary())));
+                            + ": " + report.failed().size() + " of " + report.checks().size() + " check(s) did not pass\n" + report.failureSummary() + rolledBack)));
                 } else {
                     ctx.onSuccess(report.toMap());
                 }

@@ -1,0 +1,299 @@
+package io.jenkins.plugins.squaddeploy.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jenkins.plugins.squaddeploy.engine.ParameterException;
+import io.jenkins.plugins.squaddeploy.engine.deploy.DeployRequest;
+import io.jenkins.plugins.squaddeploy.engine.deploy.DockerClient;
+import io.jenkins.plugins.squaddeploy.engine.deploy.LocalDeployFiles;
+import io.jenkins.plugins.squaddeploy.engine.deploy.PortPlan;
+import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord;
+import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseStore;
+import io.jenkins.plugins.squaddeploy.engine.rollback.AutoRollback;
+import io.jenkins.plugins.squaddeploy.engine.rollback.Deployment;
+import io.jenkins.plugins.squaddeploy.engine.rollback.Incident;
+import io.jenkins.plugins.squaddeploy.engine.rollback.RollbackOptions;
+import io.jenkins.plugins.squaddeploy.engine.rollback.RollbackReport;
+import io.jenkins.plugins.squaddeploy.engine.rollback.Rollbacker;
+import io.jenkins.plugins.squaddeploy.engine.rollback.WebhookNotifier;
+import io.jenkins.plugins.squaddeploy.engine.secret.Credential;
+import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
+import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
+import io.jenkins.plugins.squaddeploy.engine.spi.LocalCommandRunner;
+import io.jenkins.plugins.squaddeploy.engine.traffic.ColourSpec;
+import io.jenkins.plugins.squaddeploy.engine.traffic.HaproxyRouterSpec;
+import io.jenkins.plugins.squaddeploy.engine.traffic.LocalRouterHost;
+import io.jenkins.plugins.squaddeploy.engine.traffic.NginxRouterSpec;
+import io.jenkins.plugins.squaddeploy.engine.traffic.RouterSpec;
+import io.jenkins.plugins.squaddeploy.engine.traffic.SwitchSpecs;
+import io.jenkins.plugins.squaddeploy.engine.traffic.TrafficRouter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code squad rollback}: autoRollback from the command line, for the day Jenkins is down. What to undo comes from the
+ * target itself: the state file's current release (the failed one) and its previous release (the one to go back to).
+ * The target flags are those of {@code squad deploy} (needed to release the previous image again); the router flags
+ * those of {@code squad switch} (blue-green). Exit 0 rolled back, already rolled back or nothing to do; 1 the rollback
+ * failed (the message and the journal say what state the target is in); 2 bad parameters.
+ */
+@Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Put back the release that served before the current one (state file), verified: blue-green through the router, "
+                + "rolling/recreate by releasing the previous image again.",
+            "Example: squad rollback --service squad-api --environment production --state-dir /srv/squad-api/deploy-state --ports blue=8001,green=8002 "
+                + "--router nginx --nginx-config /etc/nginx/conf.d/api-upstream.conf --public-url http://127.0.0.1:8080/health"})
+public final class RollbackCommand implements Callable<Integer> {
+    static final int FAILED = 1;
+    static final int BAD_PARAMETERS = 2;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--service", paramLabel = "NAME", description = "the service as squadDeploy released it")
+    String service;
+
+    @Option(names = "--environment", paramLabel = "ENV", defaultValue = DeployRequest.DEFAULT_ENVIRONMENT, description = "environment (default ${DEFAULT-VALUE})")
+    String environment;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "where the release record is (default $SQUAD_STATE_DIR/<environment>, else .squad-deploy/<environment>)")
+    String stateDir;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "why: the trigger in the incident summary and the webhook message")
+    String reason;
+
+    @Option(names = "--compose-file", paramLabel = "FILE", description = "compose file (repeatable, in order): target compose")
+    List<String> composeFiles = new ArrayList<>();
+
+    @Option(names = "--project", paramLabel = "NAME", description = "compose base project name (default: the service)")
+    String project;
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "compose --env-file")
+    String envFile;
+
+    @Option(names = "--compose-service", paramLabel = "NAME", description = "compose service that runs the image (repeatable; default: the service)")
+    List<String> composeServices = new ArrayList<>();
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "container environment for the docker target (repeatable); NAME=@VAR reads VAR")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--network", paramLabel = "NAME", description = "Docker network for the docker target (default host)")
+    String network;
+
+    @Option(names = "--volume", paramLabel = "SRC:DST", description = "volume for the docker target (repeatable)")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--ports", paramLabel = "SPEC", description = "as squadDeploy: blueGreen blue=8001,green=8002; rolling 8001-8004; recreate 8001")
+    String ports;
+
+    @Option(names = "--port-variable", paramLabel = "NAME", description = "variable that tells the container its port (default PORT)")
+    String portVariable;
+
+    @Option(names = "--upstream-host", paramLabel = "HOST", description = "host of the instances' upstream addresses (default 127.0.0.1)")
+    String upstreamHost;
+
+    @Option(names = "--health-timeout", paramLabel = "SECONDS", defaultValue = "120", description = "seconds for restarted or released instances to be healthy (default ${DEFAULT-VALUE})")
+    int healthTimeout;
+
+    @Option(names = "--router", paramLabel = "KIND", description = "blue-green: nginx or haproxy")
+    String router;
+
+    @Option(names = "--router-service", paramLabel = "NAME", description = "the service name blueGreenSwitch used (nginx upstream, HAProxy backend; default: --service)")
+    String routerService;
+
+    @Option(names = "--public-url", paramLabel = "URL", description = "blue-green: health URL through the router, e.g. http://127.0.0.1:8080/health")
+    String publicUrl;
+
+    @Option(names = "--version-path", paramLabel = "JSONPATH", defaultValue = SwitchSpecs.DEFAULT_VERSION_PATH, description = "where the version is in the health JSON (default ${DEFAULT-VALUE})")
+    String versionPath;
+
+    @Option(names = "--verify-deadline", defaultValue = "" + SwitchSpecs.DEFAULT_VERIFY_DEADLINE_S, description = "seconds to verify the switch back (default ${DEFAULT-VALUE})")
+    int verifyDeadline;
+
+    @Option(names = "--samples", defaultValue = "" + SwitchSpecs.DEFAULT_SAMPLES, description = "samples in a row through the router that must report the previous version (default ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--nginx-config", paramLabel = "FILE", description = "nginx: the upstream include file blueGreenSwitch owns")
+    String nginxConfig;
+
+    @Option(names = "--nginx", paramLabel = "PROGRAM", defaultValue = NginxRouterSpec.DEFAULT_NGINX, description = "nginx: the nginx program (default ${DEFAULT-VALUE})")
+    String nginx;
+
+    @Option(names = "--nginx-arg", paramLabel = "ARG", description = "nginx: argument selecting the instance (repeatable)")
+    List<String> nginxArgs = new ArrayList<>();
+
+    @Option(names = "--haproxy-socket", paramLabel = "SOCKET", description = "HAProxy: the admin socket (level admin)")
+    String haproxySocket;
+
+    @Option(names = "--haproxy-config", paramLabel = "FILE", description = "HAProxy: the config file with blueGreenSwitch's managed backend block")
+    String haproxyConfig;
+
+    @Option(names = "--haproxy-backend", paramLabel = "NAME", description = "HAProxy: the backend (default: the router service)")
+    String haproxyBackend;
+
+    @Option(names = "--haproxy", paramLabel = "PROGRAM", defaultValue = HaproxyRouterSpec.DEFAULT_HAPROXY, description = "HAProxy: the haproxy program (default ${DEFAULT-VALUE})")
+    String haproxy;
+
+    @Option(names = "--haproxy-arg", paramLabel = "ARG", description = "HAProxy: argument loading the configuration for haproxy -c (repeatable)")
+    List<String> haproxyArgs = new ArrayList<>();
+
+    @Option(names = "--keep-failed-colour", description = "leave the failed colour's containers running")
+    boolean keepFailedColour;
+
+    @Option(names = "--webhook-credentials", paramLabel = "ID", description = "credential holding a Slack-compatible webhook URL (<dir>/<id>/secret or SQUAD_CRED_<ID>_SECRET)")
+    String webhookCredentials;
+
+    @Option(names = "--credentials-dir", paramLabel = "DIR", description = "directory with <id>/secret files")
+    Path credentialsDir;
+
+    @Option(names = "--json", description = "print the result as JSON at the end")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Masker masker = new Masker();
+        ConsoleLog log = new ConsoleLog() {
+            @Override
+            public void info(String line) {
+                out.println(masker.mask(line));
+                out.flush();
+            }
+
+            @Override
+            public void warn(String line) {
+                out.println(masker.mask("WARNING: " + line));
+                out.flush();
+            }
+        };
+        try {
+            Map<String, String> sysEnv = System.getenv();
+            LocalDeployFiles files = new LocalDeployFiles(Path.of(""));
+            String dir = files.resolve(stateDir != null ? stateDir
+                    : sysEnv.get("SQUAD_STATE_DIR") != null ? sysEnv.get("SQUAD_STATE_DIR") + "/" + environment : ".squad-deploy/" + environment);
+            List<Deployment> deployments = recorded(files, dir, sysEnv, masker);
+            String webhook = null;
+            if (webhookCredentials != null) {
+                Credential c = new CliSecretSource(credentialsDir, sysEnv, masker).lookup(webhookCredentials, "--webhook-credentials", false);
+                webhook = WebhookNotifier.check(webhookCredentials, c.secret());
+            }
+            RollbackOptions options = RollbackOptions.of(null, verifyDeadline, samples, healthTimeout, keepFailedColour, sysEnv.get("BUILD_URL"));
+            LocalCommandRunner commands = new LocalCommandRunner();
+            Rollbacker rollbacker = new Rollbacker(new DockerClient(commands), files, new LocalRouterHost(), commands, log, masker);
+            Incident incident = Incident.of(reason != null ? reason : "rolled back by hand (squad rollback)", Instant.now());
+            RollbackReport r = new AutoRollback(deployments, incident, options, null, null, webhook, "squad rollback").run(rollbacker, log, masker,
+                    Clock.systemUTC());
+            if (json) {
+                out.println(masker.mask(JSON.writeValueAsString(r.toMap())));
+            }
+            out.flush();
+            if (r.status() == RollbackReport.Status.FAILED) {
+                err.println(masker.mask("squad rollback: " + r.failureText()));
+                err.flush();
+                return FAILED;
+            }
+            return 0;
+        } catch (ParameterException e) {
+            err.println(masker.mask("squad rollback: " + e.getMessage().replace("'" + e.parameter() + "'", "'" + flag(e.parameter()) + "'")));
+            err.flush();
+            return BAD_PARAMETERS;
+        } catch (IOException e) {
+            err.println(masker.mask("squad rollback: " + e.getMessage()));
+            err.flush();
+            return FAILED;
+        }
+    }
+
+    /** The state file's current release (to undo) with its previous one, and, with --router, the switch that put it live. */
+    private List<Deployment> recorded(LocalDeployFiles files, String dir, Map<String, String> sysEnv, Masker masker)
+            throws IOException, InterruptedException {
+        if (service == null || !DeployRequest.NAME.matcher(service).matches()) {
+            throw new ParameterException("--service", "got " + ParameterException.show(service), DeployRequest.NAME_FORM);
+        }
+        ReleaseStore.State st = new ReleaseStore(files, ReleaseStore.stateFile(dir, service)).read();
+        if (st.current() == null) {
+            return List.of();
+        }
+        // After a finished rollback the state file's previous release is the one it took away: undo that one again
+        // (which finds it already done), never the release the rollback restored.
+        String undone = Rollbacker.rolledBackRelease(files, dir, service);
+        ReleaseRecord current = undone != null && st.previous() != null && undone.equals(st.previous().releaseId())
+                ? st.previous().withPrevious(st.current()) : st.current();
+        List<String> containerEnv = new ArrayList<>();
+        for (String e : env) {
+            int eq = e.indexOf('=');
+            if (eq > 0 && e.startsWith("@", eq + 1)) {
+                String from = sysEnv.get(e.substring(eq + 2));
+                if (from == null) {
+                    throw new ParameterException("--env", "variable " + e.substring(eq + 2) + " (for " + e.substring(0, eq) + ") is not set", "NAME=@VAR with VAR set");
+                }
+                masker.add(from);
+                containerEnv.add(e.substring(0, eq + 1) + from);
+            } else {
+                containerEnv.add(e);
+            }
+        }
+        DeployRequest.Builder b = DeployRequest.builder().service(service).environment(environment).image(current.image()).version(current.version())
+                .strategy(current.strategy()).ports(ports).portVariable(portVariable).healthTimeoutSeconds(healthTimeout).stateDir(dir)
+                .upstreamHost(upstreamHost);
+        if (!composeFiles.isEmpty()) {
+            b.compose(composeFiles, project, envFile, composeServices);
+        } else {
+            b.docker(containerEnv, network, volumes);
+        }
+        DeployRequest req = b.build();
+        List<Deployment> out = new ArrayList<>();
+        out.add(new Deployment.Released(req, current, null, Instant.now()));
+        if (router != null) {
+            String rs = routerService == null ? service : routerService;
+            if (publicUrl == null) {
+                throw new ParameterException("--public-url", "--router is given but not the health URL through the router", "e.g. http://127.0.0.1:8080/health");
+            }
+            if (!(req.ports() instanceof PortPlan.Colours c)) {
+                throw new ParameterException("--ports", "--router needs the colours and their ports", "blue=8001,green=8002");
+            }
+            RouterSpec spec = switch (router) {
+                case "nginx" -> NginxRouterSpec.of(n -> n.equals("router.config") ? "--nginx-config" : flag(n), nginxConfig, nginx, nginxArgs, null);
+                case "haproxy" -> HaproxyRouterSpec.of(n -> n.equals("router.config") ? "--haproxy-config" : flag(n), rs, haproxySocket, haproxyBackend, haproxyConfig, haproxy, haproxyArgs, null);
+                default -> throw new ParameterException("--router", "got " + ParameterException.show(router), "nginx or haproxy");
+            };
+            List<ColourSpec> colours = new ArrayList<>();
+            for (String colour : c.colours()) {
+                colours.add(new ColourSpec(colour, List.of(new TrafficRouter.Upstream(req.upstreamHost(), c.ports().get(colour))), null));
+            }
+            String from = current.previous() != null && current.previous().colour() != null ? current.previous().colour() : c.other(current.colour());
+            out.add(new Deployment.Switched(rs, spec, colours, SwitchSpecs.publicUrl("--public-url", publicUrl), SwitchSpecs.versionPath("--version-path", versionPath),
+                    Duration.ofSeconds(verifyDeadline), samples, from, current.colour(), current.version(), Instant.now()));
+        }
+        return out;
+    }
+
+    /** The flag of a parameter named as the pipeline names it ({@code target.ports} → {@code --ports}). */
+    static String flag(String parameter) {
+        for (String[] f : Arrays.asList(new String[] {"router.nginxArgs", "--nginx-arg"}, new String[] {"router.haproxyArgs", "--haproxy-arg"},
+                new String[] {"router.haproxy", "--haproxy"}, new String[] {"router.nginx", "--nginx"},
+                new String[] {"router.socket", "--haproxy-socket"}, new String[] {"router.backend", "--haproxy-backend"},
+                new String[] {"service", "--service"},new String[] {"target.ports", "--ports"}, new String[] {"target.files", "--compose-file"},
+                new String[] {"target.project", "--project"}, new String[] {"target.env", "--env"}, new String[] {"target.network", "--network"},
+                new String[] {"target.volumes", "--volume"}, new String[] {"target.portVariable", "--port-variable"}, new String[] {"upstreamHost", "--upstream-host"},
+                new String[] {"healthTimeout", "--health-timeout"}, new String[] {"stateDir", "--state-dir"}, new String[] {"environment", "--environment"})) {
+            if (parameter.startsWith(f[0])) {
+                return f[1] + parameter.substring(f[0].length());
+            }
+        }
+        return parameter;
+    }
+}
