@@ -166,19 +166,7 @@ public final class RollbackCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Masker masker = new Masker();
-        ConsoleLog log = new ConsoleLog() {
-            @Override
-            public void info(String line) {
-                out.println(masker.mask(line));
-                out.flush();
-            }
-
-            @Override
-            public void warn(String line) {
-                out.println(masker.mask("WARNING: " + line));
-                out.flush();
-            }
-        };
+        ConsoleLog log = new CliConsole(out, masker);
         try {
             Map<String, String> sysEnv = System.getenv();
             LocalDeployFiles files = new LocalDeployFiles(Path.of(""));

@@ -181,19 +181,7 @@ public final class SnapshotCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Masker masker = new Masker();
-            ConsoleLog log = new ConsoleLog() {
-                @Override
-                public void info(String line) {
-                    out.println(masker.mask(line));
-                    out.flush();
-                }
-
-                @Override
-                public void warn(String line) {
-                    out.println(masker.mask("WARNING: " + line));
-                    out.flush();
-                }
-            };
+            ConsoleLog log = new CliConsole(out, masker);
             ToolRunner tools = ToolRunner.local();
             Thread hook = new Thread(tools::cancel, "squad-snapshot-cancel");
             try {

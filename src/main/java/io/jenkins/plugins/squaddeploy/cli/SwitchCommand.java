@@ -129,19 +129,7 @@ public final class SwitchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Masker masker = new Masker();
-        ConsoleLog log = new ConsoleLog() {
-            @Override
-            public void info(String line) {
-                out.println(masker.mask(line));
-                out.flush();
-            }
-
-            @Override
-            public void warn(String line) {
-                out.println(masker.mask("WARNING: " + line));
-                out.flush();
-            }
-        };
+        ConsoleLog log = new CliConsole(out, masker);
         RouterHost host = new LocalRouterHost();
         CommandRunner commands = new LocalCommandRunner();
         try {

@@ -130,19 +130,7 @@ public final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Masker masker = new Masker();
-        ConsoleLog log = new ConsoleLog() {
-            @Override
-            public void info(String line) {
-                out.println(masker.mask(line));
-                out.flush();
-            }
-
-            @Override
-            public void warn(String line) {
-                out.println(masker.mask("WARNING: " + line));
-                out.flush();
-            }
-        };
+        ConsoleLog log = new CliConsole(out, masker);
         try {
             VerifyOptions options = VerifyOptions.ofSeconds(attempts, interval, timeout, deadline, successThreshold, failureThreshold)
                     .withWatch(watch, failureLimit, consecutiveErrorLimit, inconclusiveLimit);
