@@ -26,15 +26,23 @@ import java.util.regex.Pattern;
 
 /**
  * {@code ./squad demo}: starts the local testbed (PostgreSQL, Redis, nginx as the service's router on a free port, and
- * the sample service images {@code squad-sample:1.0.0} and {@code 2.0.0}, built locally; everything on 127.0.0.1),
- * registers the credentials {@code app-db} and {@code redis-password}, and runs {@code Jenkinsfile.example} through the
- * pipeline harness twice, with the console printed as a Jenkins build log: build #1 releases 1.0.0 (the first release),
- * build #2 releases 2.0.0 blue-green and switches nginx to it. Then it asks nginx once which version serves, and stops
- * and removes everything it started. Exit code 0 when both builds are SUCCESS and 2.0.0 serves through nginx, 1
+ * the sample service images {@code squad-sample:1.0.0}, {@code 2.0.0} and {@code 2.1.0}, built locally; everything on
+ * 127.0.0.1), registers the credentials {@code app-db} and {@code redis-password}, and runs {@code Jenkinsfile.example}
+ * through the pipeline harness three times, with the console printed as a Jenkins build log: build #1 releases 1.0.0 (the
+ * first release), build #2 releases 2.0.0 blue-green and switches nginx to it, build #3 releases a bad 2.1.0 (its
+ * containers run with ERROR_RATE=50: healthy healthcheck, every second API request answers 500), which the Verify
+ * stage's watch catches through nginx, and the post-failure {@code autoRollback()} switches nginx back to 2.0.0. Then it
+ * asks nginx once which version serves, prints the time to restore, and stops and removes everything it started. Exit
+ * code 0 when builds #1 and #2 are SUCCESS, build #3 is FAILURE and rolled back, and 2.0.0 serves through nginx, 1
  * otherwise, 2 when the demo itself could not run.
  */
 public final class DemoMain {
     private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]*)\"");
+    /** The Jenkinsfile's line after autoRollback. */
+    private static final Pattern RESTORED = Pattern.compile("Rollback: (\\S+) \\((\\w+)\\) → (\\S+) \\((\\w+)\\); time to restore (\\d+) ms.*");
+    /** The bad release: healthy healthcheck, every second request on / and /api answers 500. */
+    private static final String BAD_ENV = "ERROR_RATE=50";
+    private static final int WATCH_SECONDS = 10;
 
     private DemoMain() {
     }
@@ -55,9 +63,11 @@ public final class DemoMain {
 
     static int run(List<String> args) throws Exception {
         if (args.contains("--help") || args.contains("-h")) {
-            System.out.println("usage: ./squad demo\n  Starts PostgreSQL, Redis, nginx and the sample service images 1.0.0 and 2.0.0 (Docker) on 127.0.0.1,\n"
-                    + "  runs Jenkinsfile.example twice through the pipeline harness (release 1.0.0, then 2.0.0 blue-green with the\n"
-                    + "  switch through nginx), asks nginx which version serves, and removes everything it started.");
+            System.out.println("usage: ./squad demo\n  Starts PostgreSQL, Redis, nginx and the sample service images 1.0.0, 2.0.0 and 2.1.0 (Docker) on 127.0.0.1,\n"
+                    + "  runs Jenkinsfile.example three times through the pipeline harness (release 1.0.0, then 2.0.0 blue-green with\n"
+                    + "  the switch through nginx, then a bad 2.1.0 whose API fails half its requests: the watch catches it and\n"
+                    + "  autoRollback puts 2.0.0 back), asks nginx which version serves, prints the time to restore, and removes\n"
+                    + "  everything it started.");
             return 0;
         }
         if (!args.isEmpty()) {
@@ -73,7 +83,7 @@ public final class DemoMain {
         // a name of this run only, so a demo never meets the containers of another one (the testbed reaps squadtest-* leftovers)
         String service = "squadtest-demo-" + Testbed.newSecret(6).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
         int[] ports = {FreePorts.next(), FreePorts.next()};
-        say("starting the testbed on 127.0.0.1: PostgreSQL, Redis, nginx (the router), the sample images squad-sample:1.0.0 and 2.0.0");
+        say("starting the testbed on 127.0.0.1: PostgreSQL, Redis, nginx (the router), the sample images squad-sample:1.0.0, 2.0.0 and 2.1.0");
         DockerFixture docker = DockerFixture.get();
         Path dir = Testbed.newWorkDir("demo");
         try (PostgresFixture postgres = PostgresFixture.create();
@@ -81,6 +91,7 @@ public final class DemoMain {
              NginxFixture nginx = startNginx(dir, service)) {
             SampleServiceImage.ensure(docker, "1.0.0");
             SampleServiceImage.ensure(docker, "2.0.0");
+            SampleServiceImage.ensure(docker, "2.1.0");
             Path upstream = dir.resolve("conf.d").resolve(service + "-upstream.conf");
             say("PostgreSQL 127.0.0.1:" + postgres.port() + " (database " + postgres.database() + "), Redis 127.0.0.1:" + redis.port()
                     + ", nginx " + nginx.baseUrl() + " proxying to the upstream " + service + " in " + upstream + " (no release yet: 502)");
@@ -91,10 +102,15 @@ public final class DemoMain {
 
             int calls = 0;
             boolean ok = true;
-            for (int build = 1; build <= 2 && ok; build++) {
-                String version = build == 1 ? "1.0.0" : "2.0.0";
+            Matcher restored = null;
+            for (int build = 1; build <= 3 && ok; build++) {
+                String version = build == 1 ? "1.0.0" : build == 2 ? "2.0.0" : "2.1.0";
+                boolean bad = build == 3;
                 say("running " + repo.relativize(jenkinsfile) + " as build #" + build + " of squad-api-release with VERSION=" + version
-                        + (build == 1 ? " (the first release)" : " (blue-green, switching nginx)") + "\n");
+                        + (build == 1 ? " (the first release)" : build == 2 ? " (blue-green, switching nginx)"
+                                : " CONTAINER_ENV=" + BAD_ENV + " WATCH_SECONDS=" + WATCH_SECONDS
+                                        + " (a bad release: its healthcheck passes, half its API requests fail; expected: FAILURE and a rollback to 2.0.0)")
+                        + "\n");
                 PipelineRun run = new PipelineHarness()
                         .echo(System.out)
                         .jobName("squad-api-release")
@@ -111,18 +127,40 @@ public final class DemoMain {
                         .param("REDIS", "127.0.0.1:" + redis.port())
                         .param("BACKUP_STORE", dir.resolve("backups").toString())
                         .param("HEALTH_ATTEMPTS", "10")
+                        .param("CONTAINER_ENV", bad ? BAD_ENV : "")
+                        .param("WATCH_SECONDS", bad ? String.valueOf(WATCH_SECONDS) : "0")
                         .run(jenkinsfile);
                 System.out.println();
                 calls += run.channel().calls();
-                say("build #" + build + " " + run.result() + " in " + run.duration().toMillis() + " ms");
-                ok = run.result() == Result.SUCCESS;
+                say("build #" + build + " " + run.result() + " in " + run.duration().toMillis() + " ms" + (bad ? " (expected: FAILURE)" : ""));
+                if (bad) {
+                    restored = run.consoleLines().stream().map(String::strip).map(RESTORED::matcher).filter(Matcher::find)
+                            .findFirst().orElse(null);
+                    ok = run.result() == Result.FAILURE && restored != null;
+                    if (restored == null) {
+                        say("build #3 was NOT rolled back (no \"Rollback: ... time to restore\" line)");
+                    } else {
+                        for (String line : run.consoleLines()) {
+                            String l = line.strip();
+                            if (l.startsWith("trigger:") || l.startsWith("measured:") || l.startsWith("time to restore:")) {
+                                say("  " + l);
+                            }
+                        }
+                    }
+                } else {
+                    ok = run.result() == Result.SUCCESS;
+                }
             }
 
             // a graceful reload lets nginx's old worker take new connections for a moment (~0.1 s here): ask once it is gone
             awaitOneWorkerGeneration(nginx);
             String serving = curl(nginx.baseUrl() + "/health");
             boolean v2 = ok && serving.equals("2.0.0 200");
-            say(calls + " callables went to the agent through the serializing channel; " + (v2 ? "2.0.0 serves through nginx" : "2.0.0 does NOT serve"));
+            say(calls + " callables went to the agent through the serializing channel; " + (v2 ? "2.0.0 serves through nginx again" : "2.0.0 does NOT serve"));
+            if (restored != null) {
+                say("the bad release " + restored.group(1) + " (" + restored.group(2) + ") was rolled back to " + restored.group(3) + " ("
+                        + restored.group(4) + "): time to restore " + restored.group(5) + " ms from the first failed measurement");
+            }
             say("total " + (System.nanoTime() - t0) / 1_000_000 + " ms; removing the containers and stopping the testbed");
             return v2 ? 0 : 1;
         } finally {

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Docker with the sample service images {@code squad-sample:1.0.0} and {@code 2.0.0} built locally, and nginx in front
  * of the service, all on 127.0.0.1. Build 1 releases 1.0.0 (the first release: nothing serves yet, nothing to switch
  * from), build 2 releases 2.0.0 blue-green with the switch through nginx, build 3 asks for a version whose image does
- * not exist. Every plugin step ({@code verifyHealth}, {@code dbSnapshot}, {@code squadDeploy}), the {@code serviceHealth}
+ * not exist (nothing to roll back), build 4 releases a bad 2.1.0 (ERROR_RATE=50: healthy healthcheck, failing requests)
+ * that the Verify stage's watch catches and the post-failure autoRollback puts back to 2.0.0. Every plugin step ({@code verifyHealth}, {@code dbSnapshot}, {@code squadDeploy}), the {@code serviceHealth}
  * var and the credentials {@code app-db} / {@code redis-password} run for real through the harness.
  */
 @Timeout(300)
@@ -61,6 +62,7 @@ class JenkinsfileExampleTest {
         docker = DockerFixture.get();
         SampleServiceImage.ensure(docker, "1.0.0");
         SampleServiceImage.ensure(docker, "2.0.0");
+        SampleServiceImage.ensure(docker, "2.1.0");
         // a service name of this run only (containers <service>-blue/-green; the testbed reaps squadtest-* leftovers)
         service = "squadtest-api-" + Testbed.newSecret(6).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
         ports = new int[] {io.jenkins.plugins.squaddeploy.testbed.FreePorts.next(), io.jenkins.plugins.squaddeploy.testbed.FreePorts.next()};
@@ -202,7 +204,25 @@ class JenkinsfileExampleTest {
         assertThat(three.console()).contains("Release of " + service + " 9.9.9 FAILED: the stage above says why.")
                 .contains("Release pipeline finished: FAILURE (build #3)");
         assertThat(three.postRuns()).containsExactly("pipeline:always", "pipeline:failure");
+        assertThat(three.console()).contains("Rollback: NOTHING_TO_ROLL_BACK");
         assertNoSecrets(three);
         assertThat(throughNginx()).isEqualTo("200 2.0.0");
+
+        // build 4: a bad 2.1.0 passes its healthcheck and the switch, but half its API requests fail: the watch in Verify
+        // fails the build, and the post-failure autoRollback switches nginx back to 2.0.0 (kept warm in green)
+        PipelineRun four = harness(4, "2.1.0").param("CONTAINER_ENV", "ERROR_RATE=50").param("WATCH_SECONDS", "10").run(jenkinsfile());
+        assertResult(four, Result.FAILURE);
+        assertThat(four.stages()).extracting(PipelineRun.StageRecord::status)
+                .containsExactly(StageStatus.RAN, StageStatus.RAN, StageStatus.RAN, StageStatus.FAILED);
+        assertThat(four.console())
+                .contains("squadDeploy: live colour: green (the nginx router sends traffic to green); the new release goes to blue")
+                .contains("Verify: watching 2.1.0 through nginx for 10 s")
+                .contains("failureLimit 1; last: HTTP 500, expected 200")
+                .contains("and was ROLLED BACK: production/" + service + " 2.1.0 (blue) → 2.0.0 (green)")
+                .containsPattern("Rollback: 2\\.1\\.0 \\(blue\\) → 2\\.0\\.0 \\(green\\); time to restore \\d+ ms")
+                .contains("Release pipeline finished: FAILURE (build #4)");
+        assertNoSecrets(four);
+        Poll.until("2.0.0 through nginx after the rollback", Duration.ofSeconds(10), () -> throughNginx().equals("200 2.0.0"));
+        assertThat(running(service + "-blue")).as("the failed colour is stopped").isFalse();
     }
 }
