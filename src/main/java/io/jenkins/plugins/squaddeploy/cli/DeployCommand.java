@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -185,35 +186,18 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--build-url", paramLabel = "URL", description = "recorded as the release's build URL (default: $BUILD_URL, else none)")
     String buildUrl;
 
-    @Option(names = "--router", paramLabel = "KIND", description = "blueGreen: switch this router to the healthy release and verify it: nginx or haproxy (as squad switch)")
-    String router;
+    @Mixin
+    RouterOptions routerOptions = new RouterOptions();
 
-    @Option(names = "--nginx-config", paramLabel = "FILE", description = "nginx: the upstream include file the switch owns")
-    String nginxConfig;
 
-    @Option(names = "--nginx", paramLabel = "PROGRAM", description = "nginx: the nginx program (default nginx)")
-    String nginx;
 
-    @Option(names = "--nginx-arg", paramLabel = "ARG", description = "nginx: argument selecting the instance (repeatable), e.g. --nginx-arg=-p --nginx-arg=/srv/nginx/")
-    List<String> nginxArgs = new ArrayList<>();
 
-    @Option(names = "--haproxy-socket", paramLabel = "SOCKET", description = "HAProxy: the admin socket (level admin)")
-    String haproxySocket;
 
-    @Option(names = "--haproxy-config", paramLabel = "FILE", description = "HAProxy: the config file with the switch's managed backend block")
-    String haproxyConfig;
 
-    @Option(names = "--haproxy-backend", paramLabel = "NAME", description = "HAProxy: the backend (default: the service)")
-    String haproxyBackend;
 
-    @Option(names = "--haproxy", paramLabel = "PROGRAM", description = "HAProxy: the haproxy program (default haproxy)")
-    String haproxy;
 
-    @Option(names = "--haproxy-arg", paramLabel = "ARG", description = "HAProxy: argument loading the configuration for haproxy -c (repeatable; default -f <config>)")
-    List<String> haproxyArgs = new ArrayList<>();
 
-    @Option(names = "--template", paramLabel = "FILE", description = "a router template file instead of the built-in one")
-    String template;
+
 
     @Option(names = "--public-url", paramLabel = "URL", description = "with --router: health URL through the router, e.g. http://127.0.0.1:8080/health")
     String publicUrl;
@@ -358,41 +342,15 @@ public final class DeployCommand implements Callable<Integer> {
 
     /** The router of --router and its flags, validated with the flags' names; null without --router. */
     private RouterSpec routerSpec() {
-        if (router == null) {
-            for (String[] f : new String[][] {{"--nginx-config", nginxConfig}, {"--haproxy-socket", haproxySocket}, {"--haproxy-config", haproxyConfig}}) {
-                if (f[1] != null) {
-                    throw new ParameterException(f[0], "it only applies with --router", "--router nginx or --router haproxy with it, or neither");
-                }
-            }
+        if (!routerOptions.given()) {
+            routerOptions.refuseFlagsWithoutRouter();
             return null;
         }
         if (service == null || !DeployRequest.NAME.matcher(service).matches()) {
             throw new ParameterException("--service", service == null ? "no service was given" : ParameterException.show(service)
                     + " is not a valid service name", DeployRequest.NAME_FORM);
         }
-        String svc = service;
-        return switch (router) {
-            case "nginx" -> NginxRouterSpec.of(this::routerFlag, nginxConfig, nginx, nginxArgs, template);
-            case "haproxy" -> HaproxyRouterSpec.of(this::routerFlag, svc, haproxySocket, haproxyBackend, haproxyConfig, haproxy, haproxyArgs, template);
-            default -> throw new ParameterException("--router", "unknown router " + ParameterException.show(router), "nginx or haproxy");
-        };
-    }
-
-    /** The flag of a router parameter as the step names it ({@code router.config}, {@code router.nginxArgs[0]}, …), as squad switch names them. */
-    private String routerFlag(String parameter) {
-        java.util.regex.Matcher arg = java.util.regex.Pattern.compile("router\\.(nginx|haproxy)Args\\[(\\d+)]").matcher(parameter);
-        if (arg.matches()) {
-            return "--" + arg.group(1) + "-arg #" + (Integer.parseInt(arg.group(2)) + 1);
-        }
-        return switch (parameter) {
-            case "router.config" -> "nginx".equals(router) ? "--nginx-config" : "--haproxy-config";
-            case "router.nginx" -> "--nginx";
-            case "router.haproxy" -> "--haproxy";
-            case "router.socket" -> "--haproxy-socket";
-            case "router.backend" -> "--haproxy-backend";
-            case "router.template" -> "--template";
-            default -> flag(parameter);
-        };
+        return routerOptions.spec(service, DeployCommand::flag);
     }
 
     /** The flag of a step parameter ({@code publicUrl} → {@code --public-url}); the parameter itself when it has none. */

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -107,8 +108,9 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--health-timeout", paramLabel = "SECONDS", defaultValue = "120", description = "seconds for restarted or released instances to be healthy (default ${DEFAULT-VALUE})")
     int healthTimeout;
 
-    @Option(names = "--router", paramLabel = "KIND", description = "blue-green: nginx or haproxy")
-    String router;
+    @Mixin
+    RouterOptions routerOptions = new RouterOptions();
+
 
     @Option(names = "--router-service", paramLabel = "NAME", description = "the service name blueGreenSwitch used (nginx upstream, HAProxy backend; default: --service)")
     String routerService;
@@ -125,29 +127,13 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "" + SwitchSpecs.DEFAULT_SAMPLES, description = "samples in a row through the router that must report the previous version (default ${DEFAULT-VALUE})")
     int samples;
 
-    @Option(names = "--nginx-config", paramLabel = "FILE", description = "nginx: the upstream include file blueGreenSwitch owns")
-    String nginxConfig;
 
-    @Option(names = "--nginx", paramLabel = "PROGRAM", defaultValue = NginxRouterSpec.DEFAULT_NGINX, description = "nginx: the nginx program (default ${DEFAULT-VALUE})")
-    String nginx;
 
-    @Option(names = "--nginx-arg", paramLabel = "ARG", description = "nginx: argument selecting the instance (repeatable)")
-    List<String> nginxArgs = new ArrayList<>();
 
-    @Option(names = "--haproxy-socket", paramLabel = "SOCKET", description = "HAProxy: the admin socket (level admin)")
-    String haproxySocket;
 
-    @Option(names = "--haproxy-config", paramLabel = "FILE", description = "HAProxy: the config file with blueGreenSwitch's managed backend block")
-    String haproxyConfig;
 
-    @Option(names = "--haproxy-backend", paramLabel = "NAME", description = "HAProxy: the backend (default: the router service)")
-    String haproxyBackend;
 
-    @Option(names = "--haproxy", paramLabel = "PROGRAM", defaultValue = HaproxyRouterSpec.DEFAULT_HAPROXY, description = "HAProxy: the haproxy program (default ${DEFAULT-VALUE})")
-    String haproxy;
 
-    @Option(names = "--haproxy-arg", paramLabel = "ARG", description = "HAProxy: argument loading the configuration for haproxy -c (repeatable)")
-    List<String> haproxyArgs = new ArrayList<>();
 
     @Option(names = "--keep-failed-colour", description = "leave the failed colour's containers running")
     boolean keepFailedColour;
@@ -245,7 +231,7 @@ public final class RollbackCommand implements Callable<Integer> {
         DeployRequest req = b.build();
         List<Deployment> out = new ArrayList<>();
         out.add(new Deployment.Released(req, current, null, Instant.now()));
-        if (router != null) {
+        if (routerOptions.given()) {
             String rs = routerService == null ? service : routerService;
             if (publicUrl == null) {
                 throw new ParameterException("--public-url", "--router is given but not the health URL through the router", "e.g. http://127.0.0.1:8080/health");
@@ -253,11 +239,7 @@ public final class RollbackCommand implements Callable<Integer> {
             if (!(req.ports() instanceof PortPlan.Colours c)) {
                 throw new ParameterException("--ports", "--router needs the colours and their ports", "blue=8001,green=8002");
             }
-            RouterSpec spec = switch (router) {
-                case "nginx" -> NginxRouterSpec.of(n -> n.equals("router.config") ? "--nginx-config" : flag(n), nginxConfig, nginx, nginxArgs, null);
-                case "haproxy" -> HaproxyRouterSpec.of(n -> n.equals("router.config") ? "--haproxy-config" : flag(n), rs, haproxySocket, haproxyBackend, haproxyConfig, haproxy, haproxyArgs, null);
-                default -> throw new ParameterException("--router", "got " + ParameterException.show(router), "nginx or haproxy");
-            };
+            RouterSpec spec = routerOptions.spec(rs, RollbackCommand::flag);
             List<ColourSpec> colours = new ArrayList<>();
             for (String colour : c.colours()) {
                 colours.add(new ColourSpec(colour, List.of(new TrafficRouter.Upstream(req.upstreamHost(), c.ports().get(colour))), null));
@@ -271,10 +253,7 @@ public final class RollbackCommand implements Callable<Integer> {
 
     /** The flag of a parameter named as the pipeline names it ({@code target.ports} → {@code --ports}). */
     static String flag(String parameter) {
-        for (String[] f : Arrays.asList(new String[] {"router.nginxArgs", "--nginx-arg"}, new String[] {"router.haproxyArgs", "--haproxy-arg"},
-                new String[] {"router.haproxy", "--haproxy"}, new String[] {"router.nginx", "--nginx"},
-                new String[] {"router.socket", "--haproxy-socket"}, new String[] {"router.backend", "--haproxy-backend"},
-                new String[] {"service", "--service"},new String[] {"target.ports", "--ports"}, new String[] {"target.files", "--compose-file"},
+        for (String[] f : Arrays.asList(new String[] {"service", "--service"},new String[] {"target.ports", "--ports"}, new String[] {"target.files", "--compose-file"},
                 new String[] {"target.project", "--project"}, new String[] {"target.env", "--env"}, new String[] {"target.network", "--network"},
                 new String[] {"target.volumes", "--volume"}, new String[] {"target.portVariable", "--port-variable"}, new String[] {"upstreamHost", "--upstream-host"},
                 new String[] {"healthTimeout", "--health-timeout"}, new String[] {"stateDir", "--state-dir"}, new String[] {"environment", "--environment"})) {

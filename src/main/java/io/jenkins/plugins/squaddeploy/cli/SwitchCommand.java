@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -55,8 +56,9 @@ public final class SwitchCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "COLOUR", description = "the colour to send traffic to")
     String to;
 
-    @Option(names = "--router", paramLabel = "KIND", description = "nginx or haproxy")
-    String router;
+    @Mixin
+    RouterOptions routerOptions = new RouterOptions();
+
 
     @Option(names = "--colour", paramLabel = "NAME=HOST:PORT[,HOST:PORT…]", description = "a colour and its servers (repeatable), e.g. green=127.0.0.1:8002")
     List<String> colours = new ArrayList<>();
@@ -94,32 +96,14 @@ public final class SwitchCommand implements Callable<Integer> {
     @Option(names = "--active", description = "only print the colour the router sends traffic to now, and exit")
     boolean active;
 
-    @Option(names = "--nginx-config", paramLabel = "FILE", description = "nginx: the upstream include file blueGreenSwitch owns")
-    String nginxConfig;
 
-    @Option(names = "--nginx", paramLabel = "PROGRAM", defaultValue = NginxRouterSpec.DEFAULT_NGINX, description = "nginx: the nginx program (default ${DEFAULT-VALUE})")
-    String nginx;
 
-    @Option(names = "--nginx-arg", paramLabel = "ARG", description = "nginx: argument selecting the instance (repeatable), e.g. --nginx-arg=-p --nginx-arg=/srv/nginx/")
-    List<String> nginxArgs = new ArrayList<>();
 
-    @Option(names = "--haproxy-socket", paramLabel = "SOCKET", description = "HAProxy: the admin socket (level admin)")
-    String haproxySocket;
 
-    @Option(names = "--haproxy-config", paramLabel = "FILE", description = "HAProxy: the config file with blueGreenSwitch's managed backend block")
-    String haproxyConfig;
 
-    @Option(names = "--haproxy-backend", paramLabel = "NAME", description = "HAProxy: the backend (default: the service)")
-    String haproxyBackend;
 
-    @Option(names = "--haproxy", paramLabel = "PROGRAM", defaultValue = HaproxyRouterSpec.DEFAULT_HAPROXY, description = "HAProxy: the haproxy program (default ${DEFAULT-VALUE})")
-    String haproxy;
 
-    @Option(names = "--haproxy-arg", paramLabel = "ARG", description = "HAProxy: argument loading the configuration for haproxy -c (repeatable; default -f <config>)")
-    List<String> haproxyArgs = new ArrayList<>();
 
-    @Option(names = "--template", paramLabel = "FILE", description = "a router template file instead of the built-in one")
-    String template;
 
     @Option(names = "--json", description = "print the result as JSON")
     boolean json;
@@ -221,9 +205,9 @@ public final class SwitchCommand implements Callable<Integer> {
 
     /** The CLI flag of a step parameter, for error messages. */
     String flag(String parameter) {
-        java.util.regex.Matcher arg = java.util.regex.Pattern.compile("router\\.(nginx|haproxy)Args\\[(\\d+)]").matcher(parameter);
-        if (arg.matches()) {
-            return "--" + arg.group(1) + "-arg #" + (Integer.parseInt(arg.group(2)) + 1);
+        String routerFlag = routerOptions.flag(parameter);
+        if (routerFlag != null) {
+            return routerFlag;
         }
         if (parameter.startsWith("colours[")) {
             int dot = parameter.indexOf("].");
@@ -236,25 +220,12 @@ public final class SwitchCommand implements Callable<Integer> {
             case "versionPath" -> "--version-path";
             case "verifyDeadline" -> "--verify-deadline";
             case "stopOldAfter" -> "--stop-old-after";
-            case "router.config" -> "nginx".equals(router) ? "--nginx-config" : "--haproxy-config";
-            case "router.nginx" -> "--nginx";
-            case "router.haproxy" -> "--haproxy";
-            case "router.socket" -> "--haproxy-socket";
-            case "router.backend" -> "--haproxy-backend";
-            case "router.template" -> "--template";
             default -> "--" + parameter;
         };
     }
 
     private RouterSpec routerSpec(String s) {
-        if (router == null) {
-            throw new ParameterException("--router", "no router was given", "nginx or haproxy");
-        }
-        return switch (router) {
-            case "nginx" -> NginxRouterSpec.of(this::flag, nginxConfig, nginx, nginxArgs, template);
-            case "haproxy" -> HaproxyRouterSpec.of(this::flag, s, haproxySocket, haproxyBackend, haproxyConfig, haproxy, haproxyArgs, template);
-            default -> throw new ParameterException("--router", "unknown router " + ParameterException.show(router), "nginx or haproxy");
-        };
+        return routerOptions.spec(s, this::flag);
     }
 
     private static void requireColour(String option, String name, Map<String, List<String>> servers) {
