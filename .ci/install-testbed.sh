@@ -71,6 +71,27 @@ if ((${#missing[@]} > 0)); then
   fi
 fi
 
+# npm-groovy-lint (from the npm registry) for GroovyLintTest: Node.js and npm from Debian when missing, then the
+# linter into the project-local .tools/npm-groovy-lint (idempotent: only when that version is not there yet).
+# 14.6.0 is the newest release that runs on Debian 12's Node.js 18 (15+ need Node 20, 18.x Node 22.15). It runs
+# CodeNarc on Java, offline once installed.
+GROOVY_LINT_VERSION=14.6.0
+GROOVY_LINT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.tools/npm-groovy-lint"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install-testbed: missing nodejs npm; run this script as root" >&2
+    exit 1
+  fi
+  echo "install-testbed: installing nodejs npm" >&2
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends nodejs npm
+fi
+if [[ "$(cat "$GROOVY_LINT_DIR/node_modules/npm-groovy-lint/package.json" 2>/dev/null | grep -o '"version": *"[^"]*"' | head -1)" != *"\"$GROOVY_LINT_VERSION\""* ]]; then
+  echo "install-testbed: installing npm-groovy-lint@$GROOVY_LINT_VERSION into $GROOVY_LINT_DIR" >&2
+  mkdir -p "$GROOVY_LINT_DIR"
+  npm install --no-audit --no-fund --loglevel=error --prefix "$GROOVY_LINT_DIR" "npm-groovy-lint@$GROOVY_LINT_VERSION" >&2
+fi
+
 # first line of a command's output (stdout+stderr), even if it exits non-zero (wrk -v does)
 first_line() {
   local out
@@ -101,6 +122,7 @@ report wrk            /usr/bin/wrk               /usr/bin/wrk -v
 report busybox-static /bin/busybox               /bin/busybox
 report postgresql-15  "$PG_BIN/postgres"         "$PG_BIN/postgres" --version
 report setpriv        /usr/bin/setpriv           /usr/bin/setpriv --version
+report npm-groovy-lint "$GROOVY_LINT_DIR/node_modules/.bin/npm-groovy-lint" node -p "'npm-groovy-lint ' + require('$GROOVY_LINT_DIR/node_modules/npm-groovy-lint/package.json').version + ' (Node.js ' + process.version + ')'"
 
 if ((status != 0)); then
   echo "install-testbed: some components are still missing" >&2

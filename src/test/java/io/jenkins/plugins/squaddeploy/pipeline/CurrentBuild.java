@@ -16,8 +16,14 @@ public final class CurrentBuild implements Serializable {
     private final String projectName;
     private final String absoluteUrl;
     private final boolean current;
+    private final String startedBy;
 
     CurrentBuild(TestRun run, String rootUrl, boolean current) {
+        this(run, rootUrl, current, null);
+    }
+
+    CurrentBuild(TestRun run, String rootUrl, boolean current, String startedBy) {
+        this.startedBy = startedBy;
         this.run = run;
         this.number = run.getNumber();
         this.projectName = run.getParent().getName();
@@ -84,6 +90,34 @@ public final class CurrentBuild implements Serializable {
 
     public void setDescription(String d) throws java.io.IOException {
         run.setDescription(d);
+    }
+
+    /**
+     * Like RunWrapper#getBuildCauses(): one map per cause, as Jenkins' JSON export gives it; the harness' build is
+     * started by its user ({@code PipelineHarness.user}), so there is one {@code hudson.model.Cause$UserIdCause}.
+     */
+    public java.util.List<java.util.Map<String, Object>> getBuildCauses() {
+        java.util.List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        if (startedBy != null) {
+            java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+            c.put("_class", "hudson.model.Cause$UserIdCause");
+            c.put("shortDescription", "Started by user " + startedBy);
+            c.put("userId", startedBy);
+            c.put("userName", startedBy);
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** Like RunWrapper#getBuildCauses(String): the causes of that class (or a subclass, by name here). */
+    public java.util.List<java.util.Map<String, Object>> getBuildCauses(String className) {
+        java.util.List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        for (java.util.Map<String, Object> c : getBuildCauses()) {
+            if (className.equals(c.get("_class"))) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     public CurrentBuild getPreviousBuild() {

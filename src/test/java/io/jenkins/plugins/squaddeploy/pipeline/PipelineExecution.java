@@ -72,6 +72,8 @@ final class PipelineExecution {
 
     // what the run did, for PipelineRun
     final List<InputRequest> inputs = new ArrayList<>();
+    /** Answers the harness refused, as Jenkins refuses a click by someone not among an input's submitters. */
+    final List<String> refusedInputs = new ArrayList<>();
     final List<String> properties = new ArrayList<>();
     final List<PipelineRun.StageRecord> stages = new ArrayList<>();
     final List<String> postRuns = new ArrayList<>();
@@ -119,7 +121,7 @@ final class PipelineExecution {
         this.steps = new BasicSteps(this);
         helper.bind(this);
         initEnvironment();
-        binding.setVariable("currentBuild", new CurrentBuild(run, ROOT_URL, true));
+        binding.setVariable("currentBuild", new CurrentBuild(run, ROOT_URL, true, config.user()));
         params = new LinkedHashMap<>(config.params());
         binding.setVariable("params", Collections.unmodifiableMap(new LinkedHashMap<>(params)));
         params.forEach((k, v) -> env.put(k, v)); // build parameters are environment variables too

@@ -36,6 +36,7 @@ public final class PipelineHarness {
     private String user = "harness";
     private final Map<String, Object> params = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, java.util.Set<String>> groups = new LinkedHashMap<>();
     private Function<InputRequest, InputAnswer> inputAnswer = r -> null;
     private Duration stepTimeout = Duration.ofMinutes(10);
     private Duration buildTimeout = Duration.ofMinutes(20);
@@ -110,6 +111,12 @@ public final class PipelineHarness {
     /** An environment variable of the build (as a node property or a global variable would give it). */
     public PipelineHarness env(String name, String value) {
         env.put(name, value);
+        return this;
+    }
+
+    /** A security group and its members, for {@code input(submitter: 'group,...')} (Jenkins accepts user IDs and group names). */
+    public PipelineHarness group(String name, String... members) {
+        groups.put(name, new java.util.LinkedHashSet<>(java.util.List.of(members)));
         return this;
     }
 
@@ -241,6 +248,10 @@ public final class PipelineHarness {
 
     Map<String, String> env() {
         return env;
+    }
+
+    Map<String, java.util.Set<String>> groups() {
+        return groups;
     }
 
     Function<InputRequest, InputAnswer> inputAnswer() {

@@ -17,6 +17,7 @@ public final class PipelineRun {
     private final SerializingChannel channel;
     private final Map<String, Object> params;
     private final List<InputRequest> inputs;
+    private final List<String> refusedInputs;
     private final List<String> options;
     private final List<String> triggers;
     private final List<String> properties;
@@ -38,6 +39,7 @@ public final class PipelineRun {
         this.channel = exec.channel;
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(exec.params));
         this.inputs = List.copyOf(exec.inputs);
+        this.refusedInputs = List.copyOf(exec.refusedInputs);
         this.options = List.copyOf(exec.options);
         this.triggers = List.copyOf(exec.triggers);
         this.properties = List.copyOf(exec.properties);
@@ -79,6 +81,11 @@ public final class PipelineRun {
 
     public List<InputRequest> inputs() {
         return inputs;
+    }
+
+    /** Answers refused because their user was not among the input's submitters (Jenkins refuses such a click; the input keeps waiting). */
+    public List<String> refusedInputs() {
+        return refusedInputs;
     }
 
     /** The pipeline's {@code options}, as {@code name(args)}. */
