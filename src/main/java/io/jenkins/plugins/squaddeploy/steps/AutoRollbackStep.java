@@ -15,6 +15,7 @@ import io.jenkins.plugins.squaddeploy.engine.health.CheckSpecs;
 import io.jenkins.plugins.squaddeploy.engine.health.HealthReport;
 import io.jenkins.plugins.squaddeploy.engine.health.HealthVerifier;
 import io.jenkins.plugins.squaddeploy.engine.health.VerifyOptions;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratorContext;
 import io.jenkins.plugins.squaddeploy.engine.rollback.AutoRollback;
 import io.jenkins.plugins.squaddeploy.engine.rollback.DatabaseRollback;
 import io.jenkins.plugins.squaddeploy.engine.rollback.Incident;
@@ -286,7 +287,8 @@ public class AutoRollbackStep extends Step implements Serializable {
             snapshots = new AgentSnapshotCatalog(workspace, workspace.child(step.snapshotStore).getRemote(), source, env, log);
         }
         LauncherCommandRunner commands = new LauncherCommandRunner(launcher, workspace, env);
-        Rollbacker rollbacker = new Rollbacker(new DockerClient(commands), new AgentDeployFiles(workspace), new AgentRouterHost(workspace), commands, log, masker);
+        Rollbacker rollbacker = new Rollbacker(new DockerClient(commands), new AgentDeployFiles(workspace), new AgentRouterHost(workspace), commands, log, masker)
+                .withOrchestration(new OrchestratorContext(commands, log, masker, secrets));
         if (!checks.isEmpty()) {
             HealthVerifier verifier = new HealthVerifier(new AgentProbeRunner(workspace, commands), log, masker);
             rollbacker.withPostCheck(() -> {

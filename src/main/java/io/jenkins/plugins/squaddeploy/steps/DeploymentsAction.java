@@ -4,6 +4,7 @@ import hudson.model.InvisibleAction;
 import hudson.model.Run;
 import io.jenkins.plugins.squaddeploy.engine.deploy.DeployRequest;
 import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRelease;
 import io.jenkins.plugins.squaddeploy.engine.rollback.Deployment;
 import io.jenkins.plugins.squaddeploy.engine.rollback.Incident;
 import io.jenkins.plugins.squaddeploy.engine.traffic.RouterSpec;
@@ -50,6 +51,13 @@ public class DeploymentsAction extends InvisibleAction implements RunAction2, Se
     public static void released(Run<?, ?> run, DeployRequest request, ReleaseRecord record, RouterSpec router) {
         if (run != null) {
             of(run).add(new Deployment.Released(request, record, router, Instant.now()));
+        }
+    }
+
+    /** squadDeploy released {@code release} to an orchestrated target (Swarm, Kubernetes, Helm). */
+    public static void orchestrated(Run<?, ?> run, OrchestratedRelease release) {
+        if (run != null) {
+            of(run).add(new Deployment.Orchestrated(release, Instant.now()));
         }
     }
 

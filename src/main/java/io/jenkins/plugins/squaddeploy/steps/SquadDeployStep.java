@@ -16,6 +16,11 @@ import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord;
 import io.jenkins.plugins.squaddeploy.engine.deploy.RouterHandover;
 import io.jenkins.plugins.squaddeploy.engine.deploy.SquadDeployer;
 import io.jenkins.plugins.squaddeploy.engine.deploy.Strategy;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRelease;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRequest;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.Orchestrator;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratorContext;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.Orchestrators;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
@@ -27,6 +32,7 @@ import io.jenkins.plugins.squaddeploy.engine.traffic.SwitchResult;
 import io.jenkins.plugins.squaddeploy.engine.traffic.SwitchSpecs;
 import io.jenkins.plugins.squaddeploy.engine.traffic.TrafficRouter;
 import io.jenkins.plugins.squaddeploy.steps.deploy.DeployTarget;
+import io.jenkins.plugins.squaddeploy.steps.deploy.OrchestratedTarget;
 import io.jenkins.plugins.squaddeploy.steps.traffic.RouterConfig;
 import java.io.IOException;
 import java.io.Serializable;
@@ -65,6 +71,8 @@ public class SquadDeployStep extends Step implements Serializable {
     private String version;
     private String environment = DeployRequest.DEFAULT_ENVIRONMENT;
     private String strategy = Strategy.BLUE_GREEN.id();
+    private boolean strategyGiven;
+    private List<String> images = new ArrayList<>();
     private DeployTarget target;
     private int replicas;
     private int healthTimeout = DeployRequest.DEFAULT_HEALTH_TIMEOUT_S;
@@ -125,6 +133,17 @@ public class SquadDeployStep extends Step implements Serializable {
     @DataBoundSetter
     public void setStrategy(String strategy) {
         this.strategy = strategy;
+        this.strategyGiven = strategy != null && !strategy.isBlank();
+    }
+
+    public List<String> getImages() {
+        return images;
+    }
+
+    /** Orchestrated targets: images of single units that differ from {@code image}, as {@code unit=image}. */
+    @DataBoundSetter
+    public void setImages(List<String> images) {
+        this.images = images == null ? new ArrayList<>() : new ArrayList<>(images);
     }
 
     public DeployTarget getTarget() {
@@ -333,12 +352,32 @@ public class SquadDeployStep extends Step implements Serializable {
         return new Plan(b.build(), handover);
     }
 
+    /**
+     * With an orchestrated target ({@link OrchestratedTarget}: Swarm, Kubernetes, Helm): the request for its
+     * orchestrator, validated; parameters only the compose/docker deployer uses are refused by name.
+     */
+    OrchestratedRequest orchestratedRequest(String buildUrl) {
+        OrchestratedTarget t = (OrchestratedTarget) target;
+        String unused = router != null ? "router" : !migration.isEmpty() ? "migration" : replicas != 0 ? "replicas"
+                : !"auto".equals(imageSource) && !"local".equals(imageSource) ? "imageSource" : buildContext != null ? "buildContext"
+                : dockerfile != null ? "dockerfile" : !buildArgs.isEmpty() ? "buildArgs" : publicUrl != null ? "publicUrl" : null;
+        if (unused != null) {
+            throw new ParameterException(unused, unused + " is not used with an orchestrated target (the orchestrator performs the rollout)",
+                    "no " + unused + " with " + symbol(t) + " (set replicas and the like on the service or in the stack file)");
+        }
+        return OrchestratedRequest.of(service, environment, image, version, images, strategyGiven ? strategy : null, healthTimeout, buildUrl, t.spec("target"));
+    }
+
     /** The engine request: every parameter validated there, the first bad one as a ParameterException. */
     DeployRequest request(String buildUrl) {
         return plan(buildUrl).request();
     }
 
     private DeployRequest.Builder builder(String buildUrl) {
+        if (!images.isEmpty()) {
+            throw new ParameterException("images", "images are for orchestrated targets (swarmTarget …) only", "image alone with "
+                    + (target == null ? "dockerTarget" : symbol(target)));
+        }
         DeployRequest.Builder b = DeployRequest.builder().service(service).image(image).version(version).environment(environment)
                 .strategy(strategy).replicas(replicas == 0 ? null : replicas).healthTimeoutSeconds(healthTimeout).migration(migration)
                 .migrationTimeoutSeconds(migrationTimeout).stateDir(stateDir).lockTimeoutSeconds(lockTimeout).buildUrl(buildUrl)
@@ -348,6 +387,12 @@ public class SquadDeployStep extends Step implements Serializable {
             target.applyTo(b);
         }
         return b;
+    }
+
+    /** {@code swarmTarget} for SwarmTarget: the name the user wrote. */
+    private static String symbol(DeployTarget t) {
+        String n = t.getClass().getSimpleName();
+        return Character.toLowerCase(n.charAt(0)) + n.substring(1);
     }
 
     private static String blankToNull(String s) {
@@ -428,6 +473,16 @@ public class SquadDeployStep extends Step implements Serializable {
                 String buildUrl = b.env == null ? null : b.env.get("BUILD_URL");
                 if (buildUrl == null || buildUrl.isBlank()) {
                     buildUrl = run == null ? null : run.getUrl();
+                }
+                if (step.target instanceof OrchestratedTarget) {
+                    OrchestratedRequest req = step.orchestratedRequest(buildUrl);
+                    Orchestrator orchestrator = Orchestrators.of(req.spec(), new OrchestratorContext(b.commands, b.log, b.masker,
+                            new JenkinsSecretSource(run, b.masker)));
+                    OrchestratedRelease released = orchestrator.deploy(req);
+                    DeploymentsAction.orchestrated(run, released); // what autoRollback() undoes
+                    result = new LinkedHashMap<>(released.toMap());
+                    finish();
+                    return;
                 }
                 Plan plan = step.plan(buildUrl);
                 SquadDeployer deployer = new SquadDeployer(b.docker(), new AgentDeployFiles(b.workspace), b.log, b.masker);
@@ -569,7 +624,7 @@ public class SquadDeployStep extends Step implements Serializable {
 
         @Override
         public String getDisplayName() {
-            return "Release an image to Docker Compose or Docker (blue-green, rolling, recreate)";
+            return "Release an image to Docker Compose or Docker (blue-green, rolling, recreate), or to an orchestrator (Docker Swarm)";
         }
 
         @Override

@@ -64,6 +64,12 @@ public record AutoRollback(List<Deployment> deployments, Incident incident, Roll
                 ids.add(r.record().version());
                 ids.add(r.record().releaseId());
                 environment = r.environment();
+            } else if (d instanceof Deployment.Orchestrated r && (options.service() == null || options.service().equals(r.service()))) {
+                ids.add(r.release().version());
+                if (r.release().releaseId() != null) {
+                    ids.add(r.release().releaseId());
+                }
+                environment = r.environment();
             }
         }
         // Without a recorded release the environment is unknown: treat it as production (ask first).

@@ -4,6 +4,7 @@ import io.jenkins.plugins.squaddeploy.engine.deploy.DeployRequest;
 import io.jenkins.plugins.squaddeploy.engine.deploy.PortPlan;
 import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord;
 import io.jenkins.plugins.squaddeploy.engine.deploy.TargetSpec;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRelease;
 import io.jenkins.plugins.squaddeploy.engine.traffic.ColourSpec;
 import io.jenkins.plugins.squaddeploy.engine.traffic.ColourStopper;
 import io.jenkins.plugins.squaddeploy.engine.traffic.DockerColourStopper;
@@ -22,14 +23,15 @@ import java.util.Map;
 
 /**
  * What one step of a build changed on a target, so that {@code autoRollback()} knows what to undo without being told:
- * a release ({@link Released}, recorded by squadDeploy) or a traffic switch ({@link Switched}, recorded by
- * blueGreenSwitch). Kept on the build as a map of strings, numbers, lists and maps ({@link #toMap()},
+ * a release ({@link Released}, recorded by squadDeploy), a release to an orchestrated target ({@link Orchestrated}:
+ * Swarm, Kubernetes, Helm) or a traffic switch ({@link Switched}, recorded by blueGreenSwitch). Kept on the build as a map of strings, numbers, lists and maps ({@link #toMap()},
  * {@link #fromMap}), because the build record is stored with XStream, which cannot read Java records back, and the
  * values must also be safe in CPS-transformed pipeline code. What runs <em>now</em> is always read from the target
  * (router, containers, state file); this only says where to look and what this build did.
  */
-public sealed interface Deployment extends Serializable permits Deployment.Released, Deployment.Switched {
+public sealed interface Deployment extends Serializable permits Deployment.Released, Deployment.Switched, Deployment.Orchestrated {
     String SQUAD_DEPLOY = "squadDeploy";
+    String ORCHESTRATED = "orchestrated";
     String BLUE_GREEN_SWITCH = "blueGreenSwitch";
 
     /** The service as the step named it. */
@@ -103,6 +105,30 @@ public sealed interface Deployment extends Serializable permits Deployment.Relea
         }
     }
 
+    /**
+     * squadDeploy released {@code release} to an orchestrated target (Swarm, Kubernetes, Helm): autoRollback undoes it
+     * through the target's {@link io.jenkins.plugins.squaddeploy.engine.orchestrate.Orchestrator}.
+     */
+    record Orchestrated(OrchestratedRelease release, Instant at) implements Deployment {
+        @Override
+        public String service() {
+            return release.service();
+        }
+
+        public String environment() {
+            return release.environment();
+        }
+
+        @Override
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", ORCHESTRATED);
+            m.put("at", at.toString());
+            m.put("release", release.toMap());
+            return m;
+        }
+    }
+
     /** Reads back what {@link #toMap()} wrote; throws IllegalArgumentException for a map it did not write. */
     static Deployment fromMap(Map<?, ?> m) {
         String kind = str(m.get("kind"));
@@ -110,6 +136,9 @@ public sealed interface Deployment extends Serializable permits Deployment.Relea
         if (SQUAD_DEPLOY.equals(kind)) {
             return new Released(request(map(m.get("request"))), ReleaseRecord.fromMap(map(m.get("record"))),
                     m.get("router") == null ? null : router(map(m.get("router"))), at);
+        }
+        if (ORCHESTRATED.equals(kind)) {
+            return new Orchestrated(OrchestratedRelease.fromMap(map(m.get("release"))), at);
         }
         if (BLUE_GREEN_SWITCH.equals(kind)) {
             List<ColourSpec> colours = new ArrayList<>();

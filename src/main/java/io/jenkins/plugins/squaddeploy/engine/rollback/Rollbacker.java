@@ -15,6 +15,11 @@ import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord;
 import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseStore;
 import io.jenkins.plugins.squaddeploy.engine.deploy.SquadDeployer;
 import io.jenkins.plugins.squaddeploy.engine.deploy.Strategy;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRelease;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRollback;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.Orchestrator;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratorContext;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.Orchestrators;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
@@ -81,6 +86,7 @@ public final class Rollbacker {
     private Clock clock = Clock.systemUTC();
     private long pollMillis = 500;
     private PostCheck postCheck;
+    private OrchestratorContext orchestration;
 
     public Rollbacker(DockerClient docker, DeployFiles files, RouterHost routerHost, CommandRunner commands, ConsoleLog log, Masker masker) {
         this.docker = docker;
@@ -89,6 +95,12 @@ public final class Rollbacker {
         this.commands = commands;
         this.log = log == null ? ConsoleLog.SILENT : log;
         this.masker = masker == null ? new Masker() : masker;
+    }
+
+    /** What orchestrated targets (Swarm, Kubernetes, Helm) may use; default: this rollbacker's commands, log and masker, no credentials. */
+    public Rollbacker withOrchestration(OrchestratorContext context) {
+        this.orchestration = context;
+        return this;
     }
 
     public Rollbacker withPostCheck(PostCheck check) {
@@ -227,9 +239,29 @@ public final class Rollbacker {
             return new RollbackReport(RollbackReport.Status.NOTHING_TO_ROLL_BACK, List.of(), incident, started, clock.instant(), null, notes);
         }
         List<UnitPlan> plans = plan(ds);
-        log.info("autoRollback: " + plans.size() + " thing(s) to check: " + String.join(", ", plans.stream().map(Rollbacker::describe).toList())
+        List<List<Deployment.Orchestrated>> orchestrated = orchestratedPlan(ds);
+        List<String> described = new ArrayList<>();
+        orchestrated.forEach(g -> described.add(describe(g)));
+        plans.forEach(p -> described.add(describe(p)));
+        log.info("autoRollback: " + described.size() + " thing(s) to check: " + String.join(", ", described)
                 + (incident == null ? "" : "; trigger: " + incident.trigger()));
         List<RollbackReport.Unit> units = new ArrayList<>();
+        for (List<Deployment.Orchestrated> g : orchestrated) {
+            RollbackReport.Unit u;
+            try {
+                u = rollBackOrchestrated(g, o);
+            } catch (RuntimeException e) {
+                Deployment.Orchestrated last = g.get(g.size() - 1);
+                u = new RollbackReport.Unit(last.service(), last.environment(), last.release().strategy(), RollbackReport.Status.FAILED,
+                        last.release().version(), null, null, null, "internal error: " + masker.describe(e) + "; check the target by hand", null, List.of());
+            }
+            if (u.status() == RollbackReport.Status.FAILED) {
+                log.warn("autoRollback: " + u.what() + ": FAILED: " + u.action());
+            } else {
+                log.info("autoRollback: " + u.what() + ": " + u.status() + ": " + u.action());
+            }
+            units.add(u);
+        }
         for (UnitPlan p : plans) {
             RollbackReport.Unit u;
             try {
@@ -262,6 +294,64 @@ public final class Rollbacker {
             }
         }
         return new RollbackReport(overall(units), units, incident, started, clock.instant(), null, notes);
+    }
+
+    // ------------------------------------------------------------------------------------------------ orchestrated
+
+    /** Orchestrated releases grouped by kind, environment and service, in the order made; the group released last comes first. */
+    static List<List<Deployment.Orchestrated>> orchestratedPlan(List<Deployment> recorded) {
+        Map<String, List<Deployment.Orchestrated>> groups = new LinkedHashMap<>();
+        for (Deployment d : recorded) {
+            if (d instanceof Deployment.Orchestrated r) {
+                groups.computeIfAbsent(r.release().kind() + "|" + r.environment() + "/" + r.service(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<List<Deployment.Orchestrated>> out = new ArrayList<>(groups.values());
+        out.sort((a, b) -> b.get(b.size() - 1).at().compareTo(a.get(a.size() - 1).at()));
+        return out;
+    }
+
+    private static String describe(List<Deployment.Orchestrated> g) {
+        OrchestratedRelease r = g.get(g.size() - 1).release();
+        return r.environment() + "/" + r.service() + " " + r.version() + " (" + r.kind() + ", " + String.join(", ",
+                r.changedUnits().stream().map(OrchestratedRelease.Unit::name).toList()) + ")";
+    }
+
+    /**
+     * Undoes the orchestrated releases of one service: the last release, with each unit's previous state taken from the
+     * first release of the build ({@link OrchestratedRelease#since}), through the target's own orchestrator.
+     */
+    private RollbackReport.Unit rollBackOrchestrated(List<Deployment.Orchestrated> g, RollbackOptions o) throws InterruptedException {
+        OrchestratedRelease first = g.get(0).release();
+        OrchestratedRelease rel = g.get(g.size() - 1).release().since(first);
+        String toVersion = null;
+        for (OrchestratedRelease.Unit u : rel.changedUnits()) {
+            if (u.previousImage() != null && toVersion == null) {
+                int slash = u.previousImage().lastIndexOf('/');
+                String x = u.previousImage().contains("@") ? u.previousImage().substring(0, u.previousImage().indexOf('@')) : u.previousImage();
+                int colon = x.lastIndexOf(':');
+                toVersion = colon > slash ? x.substring(colon + 1) : u.previousImage();
+            }
+        }
+        OrchestratedRollback r;
+        try {
+            OrchestratorContext ctx = orchestration != null ? orchestration : new OrchestratorContext(commands, log, masker, null);
+            Orchestrator orchestrator = Orchestrators.of(rel, ctx);
+            log.info("autoRollback: " + rel.environment() + "/" + rel.service() + ": putting back what " + rel.version() + " replaced on " + rel.kind()
+                    + " (" + String.join(", ", rel.changedUnits().stream().map(u -> u.name() + " → " + (u.previousImage() != null ? u.previousImage()
+                    : u.previousRevision() != null ? "revision " + u.previousRevision() : "nothing (new)")).toList()) + ")");
+            r = orchestrator.rollBack(rel, o.healthTimeout());
+        } catch (IllegalArgumentException e) {
+            r = OrchestratedRollback.failed("the recorded " + rel.kind() + " target cannot be used: " + masker.describe(e) + "; nothing was changed",
+                    List.of(), List.of());
+        }
+        RollbackReport.Status status = switch (r.status()) {
+            case ROLLED_BACK -> RollbackReport.Status.ROLLED_BACK;
+            case ALREADY_ROLLED_BACK -> RollbackReport.Status.ALREADY_ROLLED_BACK;
+            case FAILED -> RollbackReport.Status.FAILED;
+        };
+        return new RollbackReport.Unit(rel.service(), rel.environment(), rel.strategy(), status, rel.version(), null, toVersion, null,
+                r.action(), r.rolledBackAt(), r.warnings());
     }
 
     static RollbackReport.Status overall(List<RollbackReport.Unit> units) {
