@@ -4,6 +4,7 @@ import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.Proc;
+import io.jenkins.plugins.squaddeploy.engine.spi.CommandAudit;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandRequest;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandResult;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
@@ -29,6 +30,7 @@ final class LauncherCommandRunner implements CommandRunner {
 
     @Override
     public CommandResult run(CommandRequest request) throws IOException, InterruptedException {
+        CommandAudit.record("launcher", request.argv(), request.env().keySet());
         OutputTail out = new OutputTail();
         OutputTail err = new OutputTail();
         Launcher.ProcStarter starter = launcher.launch()

@@ -194,6 +194,12 @@ public record DeployRequest(String service, String environment, ImageRef image, 
             checkPath("stateDir", sd);
             Map<String, String> bargs = pairs("buildArgs", buildArgs, ENV_NAME, "NAME=value with NAME a build argument name");
             Map<String, String> lbls = pairs("labels", labels, LABEL_KEY, "key=value with a key of letters, digits, '.', '_', '/' and '-'");
+            for (int i = 0; i < labels.size(); i++) {
+                if (labels.get(i).chars().anyMatch(Character::isISOControl)) { // a label is one line: docker ps, reports and logs read it so
+                    throw new ParameterException("labels[" + i + "]", "got " + ParameterException.show(labels.get(i)) + ", which holds a line break or control character",
+                            "key=value on one line");
+                }
+            }
             for (String k : lbls.keySet()) {
                 if (k.startsWith(Labels.PREFIX)) {
                     throw new ParameterException("labels", "label " + ParameterException.show(k) + " uses the prefix " + Labels.PREFIX

@@ -18,6 +18,7 @@ import java.time.Duration;
 public record RollbackOptions(String service, Duration verifyDeadline, Integer samples, Duration healthTimeout, boolean keepFailedColour,
                               String buildUrl) implements Serializable {
     public static final int DEFAULT_HEALTH_TIMEOUT_S = DeployRequest.DEFAULT_HEALTH_TIMEOUT_S;
+    private static final java.util.regex.Pattern SERVICE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
     public RollbackOptions {
         if (healthTimeout == null) {
@@ -35,6 +36,11 @@ public record RollbackOptions(String service, Duration verifyDeadline, Integer s
     public static RollbackOptions of(String service, int verifyDeadlineSeconds, int samples, int healthTimeoutSeconds, boolean keepFailedColour,
                                      String buildUrl) {
         String s = service == null || service.isBlank() ? null : service.strip();
+        if (s != null && !SERVICE.matcher(s).matches()) {
+            // a squadDeploy service or a blueGreenSwitch service; anything else can match nothing the build recorded
+            throw new ParameterException("service", "got " + ParameterException.show(service),
+                    "the service as squadDeploy or blueGreenSwitch named it: 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
         if (verifyDeadlineSeconds < 0 || verifyDeadlineSeconds > 3600) {
             throw new ParameterException("verifyDeadline", "got " + verifyDeadlineSeconds, "a number of seconds from 1 to 3600, or 0 for the deadline the switch used");
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.squaddeploy.engine.snapshot;
 
+import io.jenkins.plugins.squaddeploy.engine.spi.CommandAudit;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandResult;
 import io.jenkins.plugins.squaddeploy.engine.spi.OutputTail;
 import java.io.File;
@@ -173,6 +174,7 @@ public final class ToolRunner {
         for (Consumer<Invocation> o : observers) {
             o.accept(new Invocation(List.copyOf(argv), Set.copyOf(requestEnv.keySet())));
         }
+        CommandAudit.record("snapshot-tool", cmd, requestEnv.keySet());
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> e = pb.environment();
         e.clear();

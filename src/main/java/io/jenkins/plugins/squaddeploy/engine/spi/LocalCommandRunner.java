@@ -21,6 +21,7 @@ public final class LocalCommandRunner implements CommandRunner {
     @Override
     public CommandResult run(CommandRequest request) throws IOException, InterruptedException {
         long started = System.nanoTime();
+        CommandAudit.record("local", request.argv(), request.env().keySet());
         ProcessBuilder pb = new ProcessBuilder(request.argv());
         if (workDir != null) {
             pb.directory(workDir);

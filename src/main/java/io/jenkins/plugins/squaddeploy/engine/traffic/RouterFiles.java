@@ -1,5 +1,6 @@
 package io.jenkins.plugins.squaddeploy.engine.traffic;
 
+import io.jenkins.plugins.squaddeploy.engine.ParameterException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -49,7 +50,9 @@ public final class RouterFiles {
         Path previous = Path.of(previousOf(live.toString()));
         Path dir = live.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new NoSuchFileException(String.valueOf(dir), null, "the directory of " + live + " does not exist");
+            // before anything is written: a parameter error (named as both routers name it), not a stack trace
+            throw new ParameterException("router.config", "the directory of " + live + " does not exist on the router's machine",
+                    "the path of the router's configuration file in an existing directory, e.g. /etc/nginx/conf.d/api-upstream.conf");
         }
         String oldLive = read(live.toString());
         String oldPrevious = read(previous.toString());

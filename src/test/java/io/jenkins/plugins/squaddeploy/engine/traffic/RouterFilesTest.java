@@ -63,6 +63,7 @@ class RouterFilesTest {
     void readOfAMissingFileIsNullAndAMissingDirectoryIsAnError() throws Exception {
         assertThat(RouterFiles.read(dir.resolve("none.conf").toString())).isNull();
         assertThatThrownBy(() -> RouterFiles.install(dir.resolve("no/such/dir/api.conf").toString(), "x"))
-                .isInstanceOf(IOException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(io.jenkins.plugins.squaddeploy.engine.ParameterException.class)
+                .hasMessageContaining("Invalid parameter 'router.config'").hasMessageContaining("does not exist on the router's machine");
     }
 }
