@@ -36,6 +36,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRelease;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRequest;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedSpec;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratorContext;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.Orchestrators;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -189,6 +194,9 @@ public final class DeployCommand implements Callable<Integer> {
     @Mixin
     RouterOptions routerOptions = new RouterOptions();
 
+    @Mixin
+    OrchestratedTargetOptions orchestrated = new OrchestratedTargetOptions();
+
 
 
 
@@ -244,6 +252,10 @@ public final class DeployCommand implements Callable<Integer> {
             if (status) {
                 return status(deployer, files, dir, out);
             }
+            OrchestratedSpec target = orchestrated.spec();
+            if (target != null) {
+                return deployOrchestrated(target, commands, log, masker, sysEnv, out);
+            }
             List<String> containerEnv = new ArrayList<>();
             for (String e : env) {
                 int eq = e.indexOf('=');
@@ -297,7 +309,7 @@ public final class DeployCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (ParameterException e) {
-            err.println(masker.mask("squad deploy: " + withFlag(e)));
+            err.println(masker.mask("squad deploy: " + (OrchestratedTargetOptions.flag(e.parameter()) != null ? OrchestratedTargetOptions.withFlag(e) : withFlag(e))));
             err.flush();
             return BAD_PARAMETERS;
         } catch (DeployException.DockerUnavailable | DeployException.LockTimeout e) {
@@ -309,6 +321,27 @@ public final class DeployCommand implements Callable<Integer> {
             err.flush();
             return FAILED;
         }
+    }
+
+    /** An orchestrated target (--swarm-service, --swarm-stack-file …): the orchestrator performs the rollout. */
+    private Integer deployOrchestrated(OrchestratedSpec target, CommandRunner commands, ConsoleLog log, Masker masker, Map<String, String> sysEnv,
+                                       PrintWriter out) throws IOException, InterruptedException {
+        String unused = routerOptions.given() ? "--router" : migration != null ? "--migration" : replicas != null ? "--replicas"
+                : !composeFiles.isEmpty() ? "--compose-file" : docker ? "--docker" : ports != null ? "--ports" : buildContext != null ? "--build-context" : null;
+        if (unused != null) {
+            throw new ParameterException(unused, unused + " is not used with an orchestrated target (the orchestrator performs the rollout)",
+                    "no " + unused + " with --swarm-service/--swarm-stack-file");
+        }
+        boolean strategyGiven = spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption("--strategy");
+        OrchestratedRequest req = OrchestratedRequest.of(service, environment, image, version, orchestrated.images(), strategyGiven ? strategy : null,
+                healthTimeout, buildUrl != null ? buildUrl : sysEnv.get("BUILD_URL"), target);
+        OrchestratedRelease rel = Orchestrators.of(target, new OrchestratorContext(commands, log, masker, new CliSecretSource(null, sysEnv, masker)))
+                .deploy(req);
+        if (json) {
+            out.println(masker.mask(JSON.writeValueAsString(rel.toMap())));
+        }
+        out.flush();
+        return 0;
     }
 
     /** Waits, asks the router again, and stops the old colour's containers; returns whether it did. */

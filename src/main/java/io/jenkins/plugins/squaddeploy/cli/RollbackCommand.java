@@ -39,6 +39,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRelease;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedSpec;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratorContext;
+import io.jenkins.plugins.squaddeploy.engine.orchestrate.Orchestrators;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -111,6 +115,9 @@ public final class RollbackCommand implements Callable<Integer> {
     @Mixin
     RouterOptions routerOptions = new RouterOptions();
 
+    @Mixin
+    OrchestratedTargetOptions orchestrated = new OrchestratedTargetOptions();
+
 
     @Option(names = "--router-service", paramLabel = "NAME", description = "the service name blueGreenSwitch used (nginx upstream, HAProxy backend; default: --service)")
     String routerService;
@@ -158,15 +165,17 @@ public final class RollbackCommand implements Callable<Integer> {
             LocalDeployFiles files = new LocalDeployFiles(Path.of(""));
             String dir = files.resolve(stateDir != null ? stateDir
                     : sysEnv.get("SQUAD_STATE_DIR") != null ? sysEnv.get("SQUAD_STATE_DIR") + "/" + environment : ".squad-deploy/" + environment);
-            List<Deployment> deployments = recorded(files, dir, sysEnv, masker);
+            OrchestratedSpec target = orchestrated.spec();
+            LocalCommandRunner commands = new LocalCommandRunner();
+            OrchestratorContext ctx = new OrchestratorContext(commands, log, masker, new CliSecretSource(credentialsDir, sysEnv, masker));
+            List<Deployment> deployments = target == null ? recorded(files, dir, sysEnv, masker) : current(target, ctx);
             String webhook = null;
             if (webhookCredentials != null) {
                 Credential c = new CliSecretSource(credentialsDir, sysEnv, masker).lookup(webhookCredentials, "--webhook-credentials", false);
                 webhook = WebhookNotifier.check(webhookCredentials, c.secret());
             }
             RollbackOptions options = RollbackOptions.of(null, verifyDeadline, samples, healthTimeout, keepFailedColour, sysEnv.get("BUILD_URL"));
-            LocalCommandRunner commands = new LocalCommandRunner();
-            Rollbacker rollbacker = new Rollbacker(new DockerClient(commands), files, new LocalRouterHost(), commands, log, masker);
+            Rollbacker rollbacker = new Rollbacker(new DockerClient(commands), files, new LocalRouterHost(), commands, log, masker).withOrchestration(ctx);
             Incident incident = Incident.of(reason != null ? reason : "rolled back by hand (squad rollback)", Instant.now());
             RollbackReport r = new AutoRollback(deployments, incident, options, null, null, webhook, "squad rollback").run(rollbacker, log, masker,
                     Clock.systemUTC());
@@ -181,7 +190,8 @@ public final class RollbackCommand implements Callable<Integer> {
             }
             return 0;
         } catch (ParameterException e) {
-            err.println(masker.mask("squad rollback: " + e.getMessage().replace("'" + e.parameter() + "'", "'" + flag(e.parameter()) + "'")));
+            String f = OrchestratedTargetOptions.flag(e.parameter());
+            err.println(masker.mask("squad rollback: " + e.getMessage().replace("'" + e.parameter() + "'", "'" + (f != null ? f : flag(e.parameter())) + "'")));
             err.flush();
             return BAD_PARAMETERS;
         } catch (IOException e) {
@@ -189,6 +199,25 @@ public final class RollbackCommand implements Callable<Integer> {
             err.flush();
             return FAILED;
         }
+    }
+
+    /**
+     * An orchestrated target: what runs now, with what the orchestrator itself would go back to (Swarm's previous spec) as
+     * the previous state; nothing when it runs nothing or has no previous state (e.g. right after a rollback).
+     */
+    private List<Deployment> current(OrchestratedSpec target, OrchestratorContext ctx) throws IOException, InterruptedException {
+        if (service == null || !DeployRequest.NAME.matcher(service).matches()) {
+            throw new ParameterException("--service", "got " + ParameterException.show(service), DeployRequest.NAME_FORM);
+        }
+        String unused = routerOptions.given() ? "--router" : !composeFiles.isEmpty() ? "--compose-file" : ports != null ? "--ports" : null;
+        if (unused != null) {
+            throw new ParameterException(unused, unused + " is not used with an orchestrated target", "no " + unused + " with --swarm-service/--swarm-stack-file");
+        }
+        OrchestratedRelease now = Orchestrators.of(target, ctx).current(service, environment);
+        if (now == null || now.changedUnits().isEmpty()) {
+            return List.of();
+        }
+        return List.of(new Deployment.Orchestrated(now, Instant.now()));
     }
 
     /** The state file's current release (to undo) with its previous one, and, with --router, the switch that put it live. */

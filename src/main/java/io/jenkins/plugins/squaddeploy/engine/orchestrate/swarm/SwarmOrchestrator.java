@@ -56,6 +56,8 @@ public final class SwarmOrchestrator implements Orchestrator {
     private final Clock clock = Clock.systemUTC();
     private long pollMillis = 1000;
     private long progressMillis = 5000;
+    /** Swarm's message while it rolled a service back by itself (the final state only says "rollback completed"). */
+    private final Map<String, String> swarmReasons = new LinkedHashMap<>();
 
     public SwarmOrchestrator(SwarmSpec spec, OrchestratorContext context) {
         this.spec = spec;
@@ -237,7 +239,7 @@ public final class SwarmOrchestrator implements Orchestrator {
         msg.append(String.join("; ", parts)).append(". ");
         boolean bySwarm = failed.values().stream().anyMatch(w -> w.startsWith("Swarm rolled back"));
         if (bySwarm) {
-            msg.append("A rollback Swarm performed by itself is a failed deploy. ");
+            msg.append("A rollback Swarm performed by itself is a failed deploy (docker stack deploy and docker service update --detach exit 0 anyway). ");
         }
         if (spec.stackRollback()) {
             msg.append(undo(before, target, null));
@@ -279,7 +281,7 @@ public final class SwarmOrchestrator implements Orchestrator {
             b.append(why).append("; ");
         }
         b.append("all-or-nothing: ");
-        b.append(ok.isEmpty() ? "no service needed rolling back" : "rolled back " + String.join(", ", ok.stream().map(s -> s + " (to " + back.get(s) + ")").toList())
+        b.append(ok.isEmpty() ? (target.size() <= 1 ? "no other service was changed by this deploy" : "no other service needed rolling back") : "rolled back " + String.join(", ", ok.stream().map(s -> s + " (to " + back.get(s) + ")").toList())
                 + ", converged");
         if (!failed.isEmpty() || !problems.isEmpty()) {
             List<String> all = new ArrayList<>(problems);
@@ -390,10 +392,14 @@ public final class SwarmOrchestrator implements Orchestrator {
         String msg = s.updateMessage() == null || s.updateMessage().isBlank() ? "" : " (" + s.updateMessage() + ")";
         if (!backward && state != null && state.startsWith("rollback_")) {
             if ("rollback_started".equals(state)) {
+                if (!msg.isEmpty()) {
+                    swarmReasons.put(service, s.updateMessage());
+                }
                 return new Verdict(false, null, "Swarm is rolling it back by itself" + msg);
             }
-            return new Verdict(true, "Swarm rolled back " + service + " by itself (UpdateStatus " + state + msg + "; it runs " + s.image() + " again)",
-                    state);
+            String reason = swarmReasons.get(service);
+            return new Verdict(true, "Swarm rolled back " + service + " by itself (UpdateStatus " + state + (reason == null ? msg : ": " + reason)
+                    + "; it runs " + s.image() + " again)", state);
         }
         if ("paused".equals(state) || "rollback_paused".equals(state)) {
             return new Verdict(true, "Swarm paused the " + ("paused".equals(state) ? "update" : "rollback") + " (UpdateStatus " + state + msg + ")", state);
@@ -488,8 +494,10 @@ public final class SwarmOrchestrator implements Orchestrator {
                 continue;
             }
             image = image == null ? s.image() : image;
-            units.add(new OrchestratedRelease.Unit(n, "service", s.image(), s.previousImage(), Long.toString(s.version()), null,
-                    s.previousImage() != null && !sameImage(s.previousImage(), s.image())));
+            // after a rollback (Swarm's or ours) the previous spec is the release rolled back from: going "back" again would redo it
+            boolean rolledBack = s.updateState() != null && s.updateState().startsWith("rollback_");
+            units.add(new OrchestratedRelease.Unit(n, "service", s.image(), rolledBack ? null : s.previousImage(), Long.toString(s.version()), null,
+                    !rolledBack && s.previousImage() != null && !sameImage(s.previousImage(), s.image())));
         }
         if (units.isEmpty()) {
             return null;
