@@ -26,8 +26,11 @@ import io.jenkins.plugins.squaddeploy.engine.rollback.SnapshotCatalog;
 import io.jenkins.plugins.squaddeploy.engine.rollback.WebhookNotifier;
 import io.jenkins.plugins.squaddeploy.engine.secret.Credential;
 import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotSource;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvents;
+import io.jenkins.plugins.squaddeploy.engine.report.ToolOutputs;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
+import io.jenkins.plugins.squaddeploy.engine.spi.StepConsole;
 import io.jenkins.plugins.squaddeploy.steps.health.HealthCheck;
 import io.jenkins.plugins.squaddeploy.steps.snapshot.DbSnapshotSource;
 import java.io.IOException;
@@ -225,6 +228,12 @@ public class AutoRollbackStep extends Step implements Serializable {
         private void rollBack() throws Exception {
             StepContext ctx = getContext();
             Masker masker = new Masker();
+            ConsoleLog log = new ListenerConsoleLog(ctx.get(TaskListener.class), masker);
+            Run<?, ?> build = ctx.get(Run.class);
+            DeploymentsAction known = build == null ? null : build.getAction(DeploymentsAction.class);
+            int n = known == null ? 0 : known.deployments().size();
+            StepConsole console = StepConsole.start(log, "autoRollback", "roll back what this build changed (" + n + " recorded release(s)/switch(es))"
+                    + (step.service == null ? "" : " of " + step.service) + (step.database == null ? "" : ", and the database from " + step.database));
             try {
                 Run<?, ?> run = ctx.get(Run.class);
                 DeploymentsAction recorded = run == null ? null : run.getAction(DeploymentsAction.class);
@@ -234,9 +243,18 @@ public class AutoRollbackStep extends Step implements Serializable {
                             Instant.now());
                 }
                 RollbackReport report = AutoRollbackStep.run(ctx, step, incident, masker);
+                String outcome = report.summaryLine().replaceFirst("^autoRollback: ", "");
+                if (report.status() == RollbackReport.Status.FAILED) {
+                    console.failed(outcome);
+                } else {
+                    console.ok(outcome);
+                }
                 finish(ctx, report, masker);
             } catch (ParameterException e) {
-                ctx.onFailure(new AbortException(masker.mask("autoRollback: " + e.getMessage())));
+                String message = "autoRollback: " + e.getMessage();
+                BuildReport.add(ctx, log, ReportEvents.failed("rollback", "autoRollback", console.startedAt(), "autoRollback", message).finish(), masker);
+                console.failed(message);
+                ctx.onFailure(new AbortException(masker.mask(message)));
             }
         }
     }
@@ -286,7 +304,7 @@ public class AutoRollbackStep extends Step implements Serializable {
             SnapshotSource source = step.databaseSource.toSource("databaseSource", secrets, p -> workspace.child(p).getRemote());
             snapshots = new AgentSnapshotCatalog(workspace, workspace.child(step.snapshotStore).getRemote(), source, env, log);
         }
-        LauncherCommandRunner commands = new LauncherCommandRunner(launcher, workspace, env);
+        ToolOutputs commands = new ToolOutputs(new LauncherCommandRunner(launcher, workspace, env));
         Rollbacker rollbacker = new Rollbacker(new DockerClient(commands), new AgentDeployFiles(workspace), new AgentRouterHost(workspace), commands, log, masker)
                 .withOrchestration(new OrchestratorContext(commands, log, masker, secrets));
         if (!checks.isEmpty()) {
@@ -297,8 +315,10 @@ public class AutoRollbackStep extends Step implements Serializable {
             });
         }
         DeploymentsAction recorded = run == null ? null : run.getAction(DeploymentsAction.class);
-        return new AutoRollback(recorded == null ? List.of() : recorded.deployments(), incident, options, database, snapshots, webhook,
+        RollbackReport report = new AutoRollback(recorded == null ? List.of() : recorded.deployments(), incident, options, database, snapshots, webhook,
                 run == null ? null : run.getFullDisplayName()).run(rollbacker, log, masker, Clock.systemUTC());
+        BuildReport.add(ctx, log, commands.addTo(ReportEvents.rollback("autoRollback", report), "rollback commands").finish(), masker);
+        return report;
     }
 
     /** The step's outcome: the release failed, so a rollback (or finding it rolled back) makes the build FAILURE; a failed rollback fails the step. */

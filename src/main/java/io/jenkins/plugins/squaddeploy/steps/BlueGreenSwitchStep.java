@@ -8,9 +8,12 @@ import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.squaddeploy.engine.ParameterException;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvents;
+import io.jenkins.plugins.squaddeploy.engine.report.ToolOutputs;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
+import io.jenkins.plugins.squaddeploy.engine.spi.StepConsole;
 import io.jenkins.plugins.squaddeploy.engine.traffic.BlueGreenSwitcher;
 import io.jenkins.plugins.squaddeploy.engine.traffic.ColourSpec;
 import io.jenkins.plugins.squaddeploy.engine.traffic.RouterException;
@@ -200,6 +203,7 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
         private long startedAtMillis;
         private volatile String phase = SWITCHING;
         private LinkedHashMap<String, Object> result;
+        private String outcome;
         private String oldColour;
         private long stopAtMillis;
         private transient volatile StopTimer.Handle timer;
@@ -222,13 +226,15 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
             final ConsoleLog log;
             final RouterHost host;
             final CommandRunner commands;
+            final ToolOutputs tools;
 
             Build() throws IOException, InterruptedException {
                 StepContext ctx = getContext();
                 log = new ListenerConsoleLog(ctx.get(TaskListener.class), masker);
                 FilePath workspace = ctx.get(FilePath.class);
                 host = new AgentRouterHost(workspace);
-                commands = new LauncherCommandRunner(ctx.get(Launcher.class), workspace, ctx.get(EnvVars.class));
+                tools = new ToolOutputs(new LauncherCommandRunner(ctx.get(Launcher.class), workspace, ctx.get(EnvVars.class)));
+                commands = tools;
             }
 
             TrafficRouter router(SwitchPlan plan) {
@@ -239,11 +245,18 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
         private void switchTraffic() throws Exception {
             StepContext ctx = getContext();
             Build b = new Build();
+            StepConsole.start(b.log, "blueGreenSwitch", "switch " + step.service + " to " + step.to + (step.expectVersion == null ? "" : " (expecting version "
+                    + step.expectVersion + ")") + " through " + (step.router == null ? "no router" : step.router.getClass().getSimpleName()
+                    .replace("RouterConfig", "").toLowerCase(java.util.Locale.ROOT)) + ", verified through the router");
             try {
                 SwitchPlan plan = step.plan();
                 SwitchResult r = new BlueGreenSwitcher(b.router(plan), b.host, b.log, b.masker)
                         .switchTo(plan.request(), plan.options().withStartedAt(Instant.ofEpochMilli(startedAtMillis)));
                 DeploymentsAction.switched(ctx.get(Run.class), plan, r); // what autoRollback() undoes
+                BuildReport.add(ctx, b.log, b.tools.addTo(ReportEvents.switched("blueGreenSwitch", Instant.ofEpochMilli(startedAtMillis), plan.service(),
+                        plan.router().describe(), r, plan.request().expectedVersion()), "router commands").finish(), b.masker);
+                outcome = r.switched() ? "traffic of " + plan.service() + " moved from " + (r.from() == null ? "no colour" : r.from()) + " to " + r.to()
+                        + ", verified in " + r.switchMillis() + " ms" : plan.service() + " already routed to " + r.to() + "; nothing changed";
                 result = new LinkedHashMap<>(r.toMap());
                 result.put("oldColourStopped", false);
                 ColourSpec old = r.switched() && r.from() != null && !r.from().equals(r.to()) ? plan.colour(r.from()) : null;
@@ -251,12 +264,12 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
                     if (r.switched() && r.from() != null && !r.from().equals(r.to())) {
                         b.log.info("blueGreenSwitch: " + r.from() + " keeps running: no containers or compose service are given for it in colours");
                     }
-                    finish();
+                    finish(b);
                     return;
                 }
                 if (plan.keepOldColour()) {
                     b.log.info("blueGreenSwitch: keepOldColour: " + r.from() + " keeps running (" + old.stopper().describe() + " is left to you)");
-                    finish();
+                    finish(b);
                     return;
                 }
                 oldColour = r.from();
@@ -268,11 +281,11 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
                 ctx.saveState();
                 scheduleStop();
             } catch (ParameterException e) {
-                fail("blueGreenSwitch: " + e.getMessage(), b.masker);
+                fail(b, "blueGreenSwitch: " + e.getMessage());
             } catch (RouterException e) {
-                fail("blueGreenSwitch: " + e.getMessage(), b.masker);
+                fail(b, "blueGreenSwitch: " + e.getMessage());
             } catch (SwitchFailedException e) {
-                fail(e.getMessage(), b.masker);
+                fail(b, e.getMessage());
             }
         }
 
@@ -289,30 +302,36 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
             if (!expected.equals(active)) {
                 b.log.warn("blueGreenSwitch: " + oldColour + " is not stopped: " + plan.service() + " goes to "
                         + (active == null ? "no known colour" : active) + " now, not " + expected + " (switched back meanwhile?)");
-                finish();
+                finish(b);
                 return;
             }
             ColourSpec old = plan.colour(oldColour);
             try {
                 old.stopper().stop(b.commands, b.log);
                 result.put("oldColourStopped", true);
+                outcome = (outcome == null ? "switched" : outcome) + "; " + oldColour + " stopped";
             } catch (IOException e) {
                 // The switch itself succeeded: failing the build now would invite a rollback of a good release.
                 b.log.warn("blueGreenSwitch: " + plan.service() + " runs on " + expected + ", but stopping " + oldColour + " failed: "
                         + b.masker.describe(e));
                 result.put("oldColourStopError", b.masker.mask(e.getMessage()));
             }
-            finish();
+            finish(b);
         }
 
-        private void finish() {
+        /** The last line (outcome and duration), then the step's result. */
+        private void finish(Build b) {
             phase = DONE;
+            StepConsole.since(b.log, "blueGreenSwitch", Instant.ofEpochMilli(startedAtMillis)).ok(outcome == null ? "done" : outcome);
             getContext().onSuccess(result);
         }
 
-        private void fail(String message, Masker masker) {
+        private void fail(Build b, String message) {
             phase = DONE;
-            getContext().onFailure(new AbortException(masker.mask(message)));
+            BuildReport.add(getContext(), b.log, b.tools.addTo(ReportEvents.failed("switch", "blueGreenSwitch", Instant.ofEpochMilli(startedAtMillis),
+                    "switch of " + step.service + " to " + step.to, message), "router commands").finish(), b.masker);
+            StepConsole.since(b.log, "blueGreenSwitch", Instant.ofEpochMilli(startedAtMillis)).failed(message);
+            getContext().onFailure(new AbortException(b.masker.mask(message)));
         }
 
         @Override
@@ -334,9 +353,9 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
                     Build b = new Build();
                     SwitchPlan plan = step.plan();
                     String active = b.router(plan).activeColour();
-                    fail("blueGreenSwitch: Jenkins restarted while switching " + plan.service() + " to " + plan.request().toColour()
+                    fail(b, "blueGreenSwitch: Jenkins restarted while switching " + plan.service() + " to " + plan.request().toColour()
                             + ", before it was verified; " + plan.router().describe() + " now routes to " + (active == null ? "no known colour" : active)
-                            + ". Check the service and run the step again.", b.masker);
+                            + ". Check the service and run the step again.");
                 });
             }
         }

@@ -7,16 +7,20 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.squaddeploy.engine.ParameterException;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvent;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvents;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.secret.SecretSource;
 import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotJobs;
 import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotRequest;
 import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotSource;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
+import io.jenkins.plugins.squaddeploy.engine.spi.StepConsole;
 import io.jenkins.plugins.squaddeploy.steps.snapshot.DbSnapshotSource;
 import io.jenkins.plugins.squaddeploy.steps.snapshot.FilesSource;
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -181,6 +185,17 @@ public class DbSnapshotStep extends Step implements Serializable {
         this.timeout = timeout;
     }
 
+    /** The first console line: what the step will do. */
+    String describe() {
+        String src = source == null ? "" : " of " + source.getClass().getSimpleName().replace("Source", "").toLowerCase(java.util.Locale.ROOT)
+                + (name == null ? "" : " '" + name + "'");
+        return switch (action == null ? "create" : action) {
+            case "create" -> "snapshot" + src + " into " + store;
+            case "restore" -> "restore " + (snapshot == null ? "the latest snapshot" : snapshot) + src + " from " + store;
+            default -> action + " the snapshots in " + store;
+        };
+    }
+
     /** The engine request: paths resolved against the workspace, credentials looked up (and masked), all validated. */
     SnapshotRequest request(SecretSource secrets, FilePath workspace, Run<?, ?> run) throws java.io.IOException, InterruptedException {
         if (store == null || store.isBlank()) {
@@ -214,6 +229,7 @@ public class DbSnapshotStep extends Step implements Serializable {
         private static final long serialVersionUID = 1L;
         private final DbSnapshotStep step;
         private String jobId;
+        private long startedAtMillis;
         /** Set by {@link #stop}: the build is aborted, so the job on the agent is stopped too (not on a controller restart). */
         private transient volatile boolean aborting;
 
@@ -224,6 +240,7 @@ public class DbSnapshotStep extends Step implements Serializable {
 
         @Override
         public boolean start() throws Exception {
+            startedAtMillis = System.currentTimeMillis();
             run(this::begin);
             return false;
         }
@@ -242,6 +259,7 @@ public class DbSnapshotStep extends Step implements Serializable {
         private void begin() throws Exception {
             StepContext ctx = getContext();
             Masker masker = new Masker();
+            StepConsole.start(new ListenerConsoleLog(ctx.get(TaskListener.class), masker), "dbSnapshot", step.describe());
             try {
                 FilePath workspace = ctx.get(FilePath.class);
                 SnapshotRequest req = step.request(new JenkinsSecretSource(ctx.get(Run.class), masker), workspace, ctx.get(Run.class));
@@ -249,8 +267,18 @@ public class DbSnapshotStep extends Step implements Serializable {
                 jobId = workspace.child(req.store()).act(new AgentSnapshotJob.Start(req, env == null ? new EnvVars() : env));
                 follow(masker);
             } catch (ParameterException e) {
-                ctx.onFailure(new AbortException(masker.mask("dbSnapshot: " + e.getMessage())));
+                failed(new ListenerConsoleLog(ctx.get(TaskListener.class), masker), masker, "dbSnapshot: " + e.getMessage());
             }
+        }
+
+        /** Records the failure in the report, prints the last line and fails the step. */
+        private void failed(ConsoleLog console, Masker masker, String message) {
+            StepContext ctx = getContext();
+            Instant startedAt = Instant.ofEpochMilli(startedAtMillis == 0 ? System.currentTimeMillis() : startedAtMillis);
+            BuildReport.add(ctx, console, ReportEvents.failed("snapshot", "dbSnapshot", startedAt, "dbSnapshot " + step.action, message)
+                    .detail("action", step.action).finish(), masker);
+            StepConsole.since(console, "dbSnapshot", startedAt).failed(message);
+            ctx.onFailure(new AbortException(masker.mask(message)));
         }
 
         private void resume() throws Exception {
@@ -279,13 +307,17 @@ public class DbSnapshotStep extends Step implements Serializable {
                 }
                 p.lines().forEach(console::info);
                 if (p.done()) {
+                    String action = SnapshotRequest.Action.parse("action", step.action).id();
                     if (p.error() == null) {
+                        Instant startedAt = Instant.ofEpochMilli(startedAtMillis == 0 ? System.currentTimeMillis() : startedAtMillis);
+                        ReportEvent e = ReportEvents.snapshot("dbSnapshot", startedAt, action, p.result()).finish();
+                        BuildReport.add(ctx, console, e, masker);
+                        StepConsole.since(console, "dbSnapshot", startedAt).ok(e.title());
                         ctx.onSuccess(p.result());
                     } else if (p.parameter() != null) {
-                        ctx.onFailure(new AbortException(masker.mask("dbSnapshot: " + p.error())));
+                        failed(console, masker, "dbSnapshot: " + p.error());
                     } else {
-                        ctx.onFailure(new AbortException(masker.mask("dbSnapshot " + SnapshotRequest.Action.parse("action", step.action).id()
-                                + " failed: " + p.error())));
+                        failed(console, masker, "dbSnapshot " + action + " failed: " + p.error());
                     }
                     return;
                 }

@@ -21,9 +21,12 @@ import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRequest;
 import io.jenkins.plugins.squaddeploy.engine.orchestrate.Orchestrator;
 import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratorContext;
 import io.jenkins.plugins.squaddeploy.engine.orchestrate.Orchestrators;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvents;
+import io.jenkins.plugins.squaddeploy.engine.report.ToolOutputs;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
+import io.jenkins.plugins.squaddeploy.engine.spi.StepConsole;
 import io.jenkins.plugins.squaddeploy.engine.traffic.BlueGreenSwitcher;
 import io.jenkins.plugins.squaddeploy.engine.traffic.RouterException;
 import io.jenkins.plugins.squaddeploy.engine.traffic.RouterHost;
@@ -328,6 +331,13 @@ public class SquadDeployStep extends Step implements Serializable {
         this.keepOldColour = keepOldColour;
     }
 
+    /** The first console line: what the step will do. */
+    String describe() {
+        String t = target == null ? "no target" : target.getClass().getSimpleName().replace("Target", "").toLowerCase(java.util.Locale.ROOT);
+        return "release " + service + " " + (version != null ? version + " (" + image + ")" : image) + " to " + environment + " (" + strategy + ", " + t
+                + (router == null ? "" : ", then switch " + router.getClass().getSimpleName().replace("RouterConfig", "").toLowerCase(java.util.Locale.ROOT)) + ")";
+    }
+
     /** What one call asked for, validated: the engine request and, with a router, the hand-over. */
     record Plan(DeployRequest request, RouterHandover handover) {
     }
@@ -422,9 +432,11 @@ public class SquadDeployStep extends Step implements Serializable {
         private final SquadDeployStep step;
         private volatile String phase = DEPLOYING;
         private LinkedHashMap<String, Object> result;
+        private String outcome;
         private OldColour oldColour;
         private String newColour;
         private long stopAtMillis;
+        private long startedAtMillis;
         private transient volatile StopTimer.Handle timer;
 
         Execution(StepContext context, SquadDeployStep step) {
@@ -434,6 +446,7 @@ public class SquadDeployStep extends Step implements Serializable {
 
         @Override
         public boolean start() throws Exception {
+            startedAtMillis = System.currentTimeMillis();
             run(this::deploy);
             return false;
         }
@@ -445,6 +458,7 @@ public class SquadDeployStep extends Step implements Serializable {
             final EnvVars env;
             final FilePath workspace;
             final CommandRunner commands;
+            final ToolOutputs tools;
             final RouterHost host;
 
             Build() throws IOException, InterruptedException {
@@ -452,7 +466,8 @@ public class SquadDeployStep extends Step implements Serializable {
                 log = new ListenerConsoleLog(ctx.get(TaskListener.class), masker);
                 env = ctx.get(EnvVars.class);
                 workspace = ctx.get(FilePath.class);
-                commands = new LauncherCommandRunner(ctx.get(Launcher.class), workspace, env);
+                tools = new ToolOutputs(new LauncherCommandRunner(ctx.get(Launcher.class), workspace, env));
+                commands = tools;
                 host = new AgentRouterHost(workspace);
             }
 
@@ -468,6 +483,8 @@ public class SquadDeployStep extends Step implements Serializable {
         private void deploy() throws Exception {
             StepContext ctx = getContext();
             Build b = new Build();
+            StepConsole.start(b.log, "squadDeploy", step.describe());
+            Instant startedAt = Instant.ofEpochMilli(startedAtMillis);
             try {
                 Run<?, ?> run = ctx.get(Run.class);
                 String buildUrl = b.env == null ? null : b.env.get("BUILD_URL");
@@ -481,7 +498,10 @@ public class SquadDeployStep extends Step implements Serializable {
                     OrchestratedRelease released = orchestrator.deploy(req);
                     DeploymentsAction.orchestrated(run, released); // what autoRollback() undoes
                     result = new LinkedHashMap<>(released.toMap());
-                    finish();
+                    BuildReport.add(ctx, b.log, b.tools.addTo(ReportEvents.orchestrated("squadDeploy", startedAt, released), released.kind()).finish(), b.masker);
+                    outcome = "released " + released.service() + " " + released.version() + " to " + released.kind() + " ("
+                            + released.changedUnits().size() + " unit(s) changed)";
+                    finish(b);
                     return;
                 }
                 Plan plan = step.plan(buildUrl);
@@ -495,20 +515,30 @@ public class SquadDeployStep extends Step implements Serializable {
                 ReleaseRecord record = deployer.deploy(plan.request());
                 DeploymentsAction.released(run, plan.request(), record, plan.handover() == null ? null : plan.handover().router()); // what autoRollback() undoes
                 result = new LinkedHashMap<>(record.toMap());
+                BuildReport.add(ctx, b.log, b.tools.addTo(ReportEvents.deployed("squadDeploy", startedAt, record), "docker").finish(), b.masker);
+                if (switched[0] != null) {
+                    SwitchResult sw = switched[0];
+                    Instant swStart = sw.verifiedAt() == null ? Instant.now() : sw.verifiedAt().minusMillis(sw.switchMillis());
+                    BuildReport.add(ctx, b.log, ReportEvents.switched("squadDeploy", swStart, record.service(), plan.handover().router().describe(), sw,
+                            record.version()).finishedAt(sw.verifiedAt()).finish(), b.masker);
+                }
+                outcome = "released " + record.service() + " " + record.version() + (record.colour() == null ? "" : " to " + record.colour())
+                        + (switched[0] != null && switched[0].switched() ? "; traffic moved from " + (switched[0].from() == null ? "no colour" : switched[0].from())
+                        + " to " + switched[0].to() + ", verified" : "");
                 if (plan.handover() == null) {
-                    finish();
+                    finish(b);
                     return;
                 }
                 result.put("traffic", switched[0] == null ? null : new LinkedHashMap<>(switched[0].toMap()));
                 result.put("oldColourStopped", false);
                 OldColour old = OldColour.after(record, switched[0]);
                 if (old == null) {
-                    finish();
+                    finish(b);
                     return;
                 }
                 if (plan.handover().keepOldColour()) {
                     b.log.info("squadDeploy: keepOldColour: " + old.colour() + " (" + old.version() + ") keeps running (" + old.describe() + " is left to you)");
-                    finish();
+                    finish(b);
                     return;
                 }
                 oldColour = old;
@@ -521,11 +551,11 @@ public class SquadDeployStep extends Step implements Serializable {
                 ctx.saveState();
                 scheduleStop();
             } catch (ParameterException e) {
-                fail("squadDeploy: " + e.getMessage(), b.masker);
+                fail(b, "squadDeploy: " + e.getMessage());
             } catch (DeployException e) {
-                fail("squadDeploy failed: " + e.getMessage(), b.masker);
+                fail(b, "squadDeploy failed: " + e.getMessage());
             } catch (RouterException e) {
-                fail("squadDeploy: " + e.getMessage(), b.masker);
+                fail(b, "squadDeploy: " + e.getMessage());
             }
         }
 
@@ -542,28 +572,34 @@ public class SquadDeployStep extends Step implements Serializable {
             if (!newColour.equals(active)) {
                 b.log.warn("squadDeploy: " + oldColour.colour() + " is not stopped: " + service + " goes to " + (active == null ? "no known colour" : active)
                         + " now, not " + newColour + " (switched back meanwhile?)");
-                finish();
+                finish(b);
                 return;
             }
             try {
                 oldColour.stop(b.docker(), b.log, "squadDeploy");
                 result.put("oldColourStopped", true);
+                outcome = (outcome == null ? "released" : outcome) + "; " + oldColour.colour() + " stopped";
             } catch (IOException e) {
                 // The release and the switch succeeded: failing the build now would invite a rollback of a good release.
                 b.log.warn("squadDeploy: " + service + " runs on " + newColour + ", but stopping " + oldColour.colour() + " failed: " + b.masker.describe(e));
                 result.put("oldColourStopError", b.masker.mask(String.valueOf(e.getMessage())));
             }
-            finish();
+            finish(b);
         }
 
-        private void finish() {
+        /** The last line (outcome and duration), then the step's result. */
+        private void finish(Build b) {
             phase = DONE;
+            StepConsole.since(b.log, "squadDeploy", Instant.ofEpochMilli(startedAtMillis)).ok(outcome == null ? "done" : outcome);
             getContext().onSuccess(result);
         }
 
-        private void fail(String message, Masker masker) {
+        private void fail(Build b, String message) {
             phase = DONE;
-            getContext().onFailure(new AbortException(masker.mask(message)));
+            BuildReport.add(getContext(), b.log, b.tools.addTo(ReportEvents.failed("deploy", "squadDeploy", Instant.ofEpochMilli(startedAtMillis),
+                    "release of " + step.service + " " + (step.version != null ? step.version : step.image), message), "docker").finish(), b.masker);
+            StepConsole.since(b.log, "squadDeploy", Instant.ofEpochMilli(startedAtMillis)).failed(message);
+            getContext().onFailure(new AbortException(b.masker.mask(message)));
         }
 
         @Override

@@ -14,10 +14,14 @@ import io.jenkins.plugins.squaddeploy.engine.health.HealthReport;
 import io.jenkins.plugins.squaddeploy.engine.health.HealthVerifier;
 import io.jenkins.plugins.squaddeploy.engine.health.VerifyOptions;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvents;
+import io.jenkins.plugins.squaddeploy.engine.report.ToolOutputs;
 import io.jenkins.plugins.squaddeploy.engine.secret.SecretSource;
+import io.jenkins.plugins.squaddeploy.engine.spi.StepConsole;
 import io.jenkins.plugins.squaddeploy.steps.health.HealthCheck;
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -171,6 +175,13 @@ public class VerifyHealthStep extends Step implements Serializable {
         this.rollbackOnFailure = rollbackOnFailure;
     }
 
+    /** The first console line: what the step will do. */
+    String describe() {
+        String n = checks.size() + " check(s)";
+        return watch > 0 ? "watch " + n + " for " + watch + " s, every " + interval + " s (failureLimit " + failureLimit + ")"
+                : "verify " + n + " until healthy: up to " + attempts + " attempt(s) each, deadline " + deadline + " s";
+    }
+
     VerifyOptions options() {
         return VerifyOptions.ofSeconds(attempts, interval, timeout, deadline, successThreshold, failureThreshold)
                 .withWatch(watch, failureLimit, consecutiveErrorLimit, inconclusiveLimit);
@@ -223,6 +234,9 @@ public class VerifyHealthStep extends Step implements Serializable {
             StepContext ctx = getContext();
             TaskListener listener = ctx.get(TaskListener.class);
             Masker masker = new Masker();
+            ListenerConsoleLog log = new ListenerConsoleLog(listener, masker);
+            StepConsole console = StepConsole.start(log, "verifyHealth", step.describe());
+            Instant startedAt = console.startedAt();
             try {
                 VerifyOptions options = step.options();
                 long away = System.currentTimeMillis() - startedAtMillis;
@@ -239,19 +253,33 @@ public class VerifyHealthStep extends Step implements Serializable {
                 List<CheckSpec> specs = step.specs(new JenkinsSecretSource(ctx.get(Run.class), masker));
                 FilePath workspace = ctx.get(FilePath.class);
                 Launcher launcher = ctx.get(Launcher.class);
-                HealthVerifier verifier = new HealthVerifier(
-                        new AgentProbeRunner(workspace, new LauncherCommandRunner(launcher, workspace, ctx.get(EnvVars.class))),
-                        new ListenerConsoleLog(listener, masker), masker);
+                ToolOutputs tools = new ToolOutputs(new LauncherCommandRunner(launcher, workspace, ctx.get(EnvVars.class)));
+                HealthVerifier verifier = new HealthVerifier(new AgentProbeRunner(workspace, tools), log, masker);
                 HealthReport report = verifier.run(specs, options.withDeadline(left));
                 String rolledBack = report.healthy() ? "" : AutoRollbackStep.afterFailedHealth(ctx, report, step.rollbackOnFailure, masker);
+                BuildReport.add(ctx, log, tools.addTo(ReportEvents.health("verifyHealth", startedAt, report, options.watching(), rolledBack), "command checks")
+                        .finish(), masker);
+                String outcome = report.healthy() ? "healthy: all " + report.checks().size() + " check(s) passed"
+                        : report.status().toLowerCase(java.util.Locale.ROOT) + ": " + report.failed().size() + " of " + report.checks().size()
+                        + " check(s) did not pass (" + String.join(", ", report.failed().stream().map(c -> c.name()).toList()) + ")"
+                        + (rolledBack.isBlank() ? "" : "; " + rolledBack.strip());
+                if (report.healthy()) {
+                    console.ok(outcome);
+                } else {
+                    console.failed(outcome);
+                }
                 if (!report.healthy() && step.failOnError) {
                     ctx.onFailure(new AbortException(masker.mask("verifyHealth " + ("INCONCLUSIVE".equals(report.status()) ? "inconclusive" : "failed")
                             + ": " + report.failed().size() + " of " + report.checks().size() + " check(s) did not pass\n" + report.failureSummary() + rolledBack)));
                 } else {
                     ctx.onSuccess(report.toMap());
                 }
-            } catch (ParameterException e) {
-                ctx.onFailure(new AbortException(masker.mask("verifyHealth: " + e.getMessage())));
+            } catch (ParameterException | AbortException e) {
+                String message = e instanceof ParameterException ? "verifyHealth: " + e.getMessage() : e.getMessage();
+                BuildReport.add(ctx, log, ReportEvents.failed(step.watch > 0 ? "watch" : "health", "verifyHealth", startedAt, "verifyHealth", message)
+                        .finish(), masker);
+                console.failed(message);
+                ctx.onFailure(new AbortException(masker.mask(message)));
             }
         }
     }
