@@ -326,7 +326,7 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
             getContext().onSuccess(result);
         }
 
-        private void fail(Build b, String message) {
+        private void fail(Build b, String message) throws InterruptedException {
             phase = DONE;
             BuildReport.add(getContext(), b.log, b.tools.addTo(ReportEvents.failed("switch", "blueGreenSwitch", Instant.ofEpochMilli(startedAtMillis),
                     "switch of " + step.service + " to " + step.to, message), "router commands").finish(), b.masker);

@@ -28,21 +28,18 @@ public final class BuildReport {
     }
 
     /** Adds {@code event} to the report of the build of {@code ctx}. */
-    public static void add(StepContext ctx, ConsoleLog log, ReportEvent event, Masker masker) {
+    public static void add(StepContext ctx, ConsoleLog log, ReportEvent event, Masker masker) throws InterruptedException {
         try {
             Run<?, ?> run = ctx.get(Run.class);
             FilePath workspace = ctx.get(FilePath.class);
             EnvVars env = ctx.get(EnvVars.class);
             add(run, workspace, env == null ? null : env.get("BUILD_URL"), log, event, masker);
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+        } catch (IOException | RuntimeException e) {
             log.warn("deploy report: the event '" + event.title() + "' could not be added: " + masker.describe(e));
         }
     }
 
-    static void add(Run<?, ?> run, FilePath workspace, String buildUrl, ConsoleLog log, ReportEvent event, Masker masker) {
+    static void add(Run<?, ?> run, FilePath workspace, String buildUrl, ConsoleLog log, ReportEvent event, Masker masker) throws InterruptedException {
         if (run == null) {
             return;
         }
@@ -57,10 +54,7 @@ public final class BuildReport {
         if (workspace != null) {
             try {
                 workspace.child(ReportFiles.DIR_NAME).act(new WriteFiles(files));
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
+            } catch (IOException | RuntimeException e) {
                 log.warn("deploy report: the workspace copy (" + ReportFiles.DIR_NAME + "/) could not be written: " + masker.describe(e));
             }
         }

@@ -272,7 +272,7 @@ public class DbSnapshotStep extends Step implements Serializable {
         }
 
         /** Records the failure in the report, prints the last line and fails the step. */
-        private void failed(ConsoleLog console, Masker masker, String message) {
+        private void failed(ConsoleLog console, Masker masker, String message) throws InterruptedException {
             StepContext ctx = getContext();
             Instant startedAt = Instant.ofEpochMilli(startedAtMillis == 0 ? System.currentTimeMillis() : startedAtMillis);
             BuildReport.add(ctx, console, ReportEvents.failed("snapshot", "dbSnapshot", startedAt, "dbSnapshot " + step.action, message)

@@ -594,7 +594,7 @@ public class SquadDeployStep extends Step implements Serializable {
             getContext().onSuccess(result);
         }
 
-        private void fail(Build b, String message) {
+        private void fail(Build b, String message) throws InterruptedException {
             phase = DONE;
             BuildReport.add(getContext(), b.log, b.tools.addTo(ReportEvents.failed("deploy", "squadDeploy", Instant.ofEpochMilli(startedAtMillis),
                     "release of " + step.service + " " + (step.version != null ? step.version : step.image), message), "docker").finish(), b.masker);

@@ -41,6 +41,11 @@ public final class Binaries {
                 + "'" + INSTALL_HINT + ". Looked in " + List.of(candidates) + " and " + searchPath());
     }
 
+    /** Debian's chromium, for the deploy report's browser test. */
+    public static Path chromium() {
+        return require("chromium", "chromium", "/usr/bin/chromium");
+    }
+
     /** A PostgreSQL server-side tool: /usr/lib/postgresql/15/bin first, then the newest other major version. */
     public static Path postgres(String tool) {
         List<String> candidates = new ArrayList<>();

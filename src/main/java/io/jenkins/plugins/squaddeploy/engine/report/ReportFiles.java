@@ -47,7 +47,7 @@ public final class ReportFiles {
             Instant now = Instant.now();
             DeployReport report = read(abs);
             if (report == null) {
-                report = DeployReport.empty(title, buildUrl, now);
+                report = DeployReport.empty(title, buildUrl, event.startedAt().isBefore(now) ? event.startedAt() : now);
             }
             ReportEvent e = event.masked(masker == null ? new Masker() : masker);
             int index = report.events().size() + 1;

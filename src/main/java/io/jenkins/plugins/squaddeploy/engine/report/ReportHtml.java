@@ -268,7 +268,7 @@ public final class ReportHtml {
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             return String.valueOf((long) d);
         }
-        return String.format(Locale.ROOT, "%.4g", d);
+        return new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     public static String ms(long ms) {
