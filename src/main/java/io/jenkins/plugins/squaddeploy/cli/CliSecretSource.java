@@ -74,4 +74,21 @@ final class CliSecretSource implements SecretSource {
         String s = Files.readString(p, StandardCharsets.UTF_8);
         return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
     }
+
+    /** {@code DIR/<id>/file} under --credentials-dir, or the file named by {@code SQUAD_CRED_<ID>_FILE}. */
+    @Override
+    public String lookupFile(String id, String parameter) throws IOException {
+        String accepted = "an ID with a file <id>/file under --credentials-dir, or a variable SQUAD_CRED_<ID>_FILE naming the file";
+        if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+            throw new ParameterException(parameter, "credentials ID " + ParameterException.show(id) + " is not a plain ID", accepted);
+        }
+        if (dir != null && Files.isRegularFile(dir.resolve(id).resolve("file"))) {
+            return Files.readString(dir.resolve(id).resolve("file"), StandardCharsets.UTF_8);
+        }
+        String path = env.get("SQUAD_CRED_" + id.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_FILE");
+        if (path != null && Files.isRegularFile(Path.of(path))) {
+            return Files.readString(Path.of(path), StandardCharsets.UTF_8);
+        }
+        throw new ParameterException(parameter, "no file credential with ID " + ParameterException.show(id) + " was found", accepted);
+    }
 }

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.squaddeploy.steps;
 
 import hudson.FilePath;
+import io.jenkins.plugins.squaddeploy.engine.kube.KubeApi;
+import io.jenkins.plugins.squaddeploy.engine.kube.KubeConnection;
 import io.jenkins.plugins.squaddeploy.engine.traffic.FileBackup;
 import io.jenkins.plugins.squaddeploy.engine.traffic.HaproxySocket;
 import io.jenkins.plugins.squaddeploy.engine.traffic.RouterFiles;
@@ -51,6 +53,11 @@ final class AgentRouterHost implements RouterHost {
         } catch (IOException e) {
             return new VersionSample(0, null, "could not reach the agent to send the request: " + e.getMessage(), 0);
         }
+    }
+
+    @Override
+    public KubeApi kubernetes(KubeConnection connection) {
+        return new AgentKubeApi(workspace, connection);
     }
 
     static final class ReadFile extends MasterToSlaveCallable<String, IOException> {

@@ -235,10 +235,14 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
                 host = new AgentRouterHost(workspace);
                 tools = new ToolOutputs(new LauncherCommandRunner(ctx.get(Launcher.class), workspace, ctx.get(EnvVars.class)));
                 commands = tools;
+                run = ctx.get(Run.class);
             }
 
-            TrafficRouter router(SwitchPlan plan) {
-                return plan.router().create(plan.service(), host, commands, log);
+            final Run<?, ?> run;
+
+            /** The router, its credentials (a Kubernetes router's kubeconfig) looked up for this build and masked. */
+            TrafficRouter router(SwitchPlan plan) throws IOException, InterruptedException {
+                return plan.router().resolve(new JenkinsSecretSource(run, masker), masker).create(plan.service(), host, commands, log);
             }
         }
 
@@ -396,7 +400,7 @@ public class BlueGreenSwitchStep extends Step implements Serializable {
 
         @Override
         public String getDisplayName() {
-            return "Switch traffic between blue-green colours (nginx, HAProxy), verified through the router";
+            return "Switch traffic between blue-green colours (nginx, HAProxy, Kubernetes Service), verified through the router";
         }
 
         @Override

@@ -8,6 +8,10 @@ import io.jenkins.plugins.squaddeploy.engine.ParameterException;
 import io.jenkins.plugins.squaddeploy.engine.secret.Credential;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.secret.SecretSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
@@ -43,6 +47,26 @@ final class JenkinsSecretSource implements SecretSource {
                 Credential c = new Credential(id, null, text.getSecret().getPlainText());
                 c.addTo(masker);
                 return c;
+            }
+        }
+        StandardCredentials other = CredentialsProvider.findCredentialById(id, StandardCredentials.class, run);
+        if (other != null) {
+            throw new ParameterException(parameter, "credentials " + ParameterException.show(id) + " are of another type ("
+                    + other.getClass().getSimpleName() + ")", accepted);
+        }
+        throw new ParameterException(parameter, "no credentials with ID " + ParameterException.show(id) + " are visible to this build", accepted);
+    }
+
+    @Override
+    public String lookupFile(String id, String parameter) throws IOException {
+        String accepted = "the ID of a 'Secret file' credential";
+        if (id == null || id.isBlank()) {
+            throw new ParameterException(parameter, "no credentials ID given", accepted);
+        }
+        FileCredentials file = CredentialsProvider.findCredentialById(id, FileCredentials.class, run);
+        if (file != null) {
+            try (InputStream in = file.getContent()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         }
         StandardCredentials other = CredentialsProvider.findCredentialById(id, StandardCredentials.class, run);

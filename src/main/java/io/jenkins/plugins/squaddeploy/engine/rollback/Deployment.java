@@ -5,6 +5,8 @@ import io.jenkins.plugins.squaddeploy.engine.deploy.PortPlan;
 import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord;
 import io.jenkins.plugins.squaddeploy.engine.deploy.TargetSpec;
 import io.jenkins.plugins.squaddeploy.engine.orchestrate.OrchestratedRelease;
+import io.jenkins.plugins.squaddeploy.engine.kube.KubeConnection;
+import io.jenkins.plugins.squaddeploy.engine.traffic.KubeServiceRouterSpec;
 import io.jenkins.plugins.squaddeploy.engine.traffic.ColourSpec;
 import io.jenkins.plugins.squaddeploy.engine.traffic.ColourStopper;
 import io.jenkins.plugins.squaddeploy.engine.traffic.DockerColourStopper;
@@ -94,7 +96,7 @@ public sealed interface Deployment extends Serializable permits Deployment.Relea
                 cs.add(colourMap(c));
             }
             m.put("colours", cs);
-            m.put("publicUrl", publicUrl.toString());
+            m.put("publicUrl", publicUrl == null ? null : publicUrl.toString());
             m.put("versionPath", versionPath);
             m.put("verifyDeadline", verifyDeadline.toSeconds());
             m.put("samples", samples);
@@ -145,7 +147,7 @@ public sealed interface Deployment extends Serializable permits Deployment.Relea
             for (Object o : list(m.get("colours"))) {
                 colours.add(colour(map(o)));
             }
-            return new Switched(str(m.get("service")), router(map(m.get("router"))), colours, URI.create(str(m.get("publicUrl"))),
+            return new Switched(str(m.get("service")), router(map(m.get("router"))), colours, m.get("publicUrl") == null ? null : URI.create(str(m.get("publicUrl"))),
                     str(m.get("versionPath")), Duration.ofSeconds(num(m.get("verifyDeadline"), 60)), (int) num(m.get("samples"), 10),
                     str(m.get("from")), str(m.get("to")), str(m.get("toVersion")), at);
         }
@@ -235,6 +237,13 @@ public sealed interface Deployment extends Serializable permits Deployment.Relea
             m.put("checkArgv", new ArrayList<>(h.checkArgv()));
             m.put("template", h.template());
             m.put("commandTimeout", h.commandTimeout().toSeconds());
+        } else if (r instanceof KubeServiceRouterSpec k) {
+            // the kubeconfig is never recorded: only the ID of its credential
+            m.put("service", k.service());
+            m.put("colourLabel", k.colourLabel());
+            m.put("namespace", k.connection().namespace());
+            m.put("context", k.connection().context());
+            m.put("credentialsId", k.connection().credentialsId());
         }
         return m;
     }
@@ -248,6 +257,10 @@ public sealed interface Deployment extends Serializable permits Deployment.Relea
         if ("haproxy".equals(kind)) {
             return new HaproxyRouterSpec(str(m.get("socket")), str(m.get("backend")), str(m.get("config")), strings(m.get("checkArgv")),
                     str(m.get("template")), timeout);
+        }
+        if ("kubernetes".equals(kind)) {
+            return new KubeServiceRouterSpec(new KubeConnection(str(m.get("credentialsId")), null, str(m.get("context")), str(m.get("namespace"))),
+                    str(m.get("service")), str(m.get("colourLabel")), null);
         }
         throw new IllegalArgumentException("unknown router kind " + kind);
     }

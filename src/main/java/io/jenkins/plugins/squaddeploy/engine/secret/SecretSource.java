@@ -13,4 +13,12 @@ public interface SecretSource {
      * @param needsUsername true when only a username/password credential fits
      */
     Credential lookup(String id, String parameter, boolean needsUsername) throws IOException, InterruptedException;
+
+    /**
+     * The content of a file credential (Jenkins 'Secret file'), e.g. a kubeconfig, as UTF-8 text. Implementations register
+     * nothing with the masker for it: the caller knows which parts are secret (a kubeconfig's tokens and keys).
+     */
+    default String lookupFile(String id, String parameter) throws IOException, InterruptedException {
+        throw new io.jenkins.plugins.squaddeploy.engine.ParameterException(parameter, "file credentials cannot be read here", "a credential this program can read");
+    }
 }

@@ -56,10 +56,28 @@ public final class BlueGreenSwitcher {
             info("blueGreenSwitch: " + r.service() + " already goes to " + to + "; nothing switched (force: true re-applies and verifies the route)");
             return new SwitchResult(from, to, null, before + millisSince(t0), false);
         }
-        info(String.format(Locale.ROOT, "blueGreenSwitch: %s: %s → %s through %s; then %d sample(s) in a row of %s must report %s at %s (deadline %s)",
-                r.service(), from == null ? "(no known colour)" : from, to, router.kind(), r.consecutiveSamples(), r.publicHealthUrl(),
-                r.expectedVersion(), r.versionJsonPath(), seconds(r.verifyDeadline())));
+        if (r.publicHealthUrl() == null) {
+            info(String.format(Locale.ROOT, "blueGreenSwitch: %s: %s → %s through %s; then its backends must be %s only (deadline %s)",
+                    r.service(), from == null ? "(no known colour)" : from, to, router.kind(), to, seconds(r.verifyDeadline())));
+        } else {
+            info(String.format(Locale.ROOT, "blueGreenSwitch: %s: %s → %s through %s; then %d sample(s) in a row of %s must report %s at %s (deadline %s)",
+                    r.service(), from == null ? "(no known colour)" : from, to, router.kind(), r.consecutiveSamples(), r.publicHealthUrl(),
+                    r.expectedVersion(), r.versionJsonPath(), seconds(r.verifyDeadline())));
+        }
         router.route(to, r.upstreams());
+        String backends = router.verifyBackends(to, r.verifyDeadline(), log);
+        if (backends != null) {
+            warn("blueGreenSwitch: " + to + " did not verify: " + backends + "; switching back" + (from == null ? "" : " to " + from));
+            String back = switchBack(from);
+            throw new SwitchFailedException(masker.mask("blueGreenSwitch: " + r.service() + ": " + to + " did not verify through " + router.kind()
+                    + ": " + backends + ". " + back), back.startsWith("Switched back"));
+        }
+        if (r.publicHealthUrl() == null) {
+            long switchMillis = before + millisSince(t0);
+            info(String.format(Locale.ROOT, "blueGreenSwitch: %s now served by %s (verified through %s's backends; no publicUrl to sample); switch took %d ms",
+                    r.service(), to, router.kind(), switchMillis));
+            return new SwitchResult(from, to, Instant.now(), switchMillis, true);
+        }
         Verification v = verify(r, options);
         if (v.passed) {
             Instant verifiedAt = Instant.now();

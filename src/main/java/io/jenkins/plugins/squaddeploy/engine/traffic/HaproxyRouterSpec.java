@@ -73,6 +73,7 @@ public record HaproxyRouterSpec(String socket, String backend, String config, Li
 
     @Override
     public void checkServers(String parameter, List<TrafficRouter.Upstream> servers) {
+        RouterSpec.super.checkServers(parameter, servers);
         for (int i = 0; i < servers.size(); i++) {
             String h = servers.get(i).host();
             if (!IPV4.matcher(h).matches() && !h.contains(":")) {

@@ -1,5 +1,8 @@
 package io.jenkins.plugins.squaddeploy.engine.traffic;
 
+import io.jenkins.plugins.squaddeploy.engine.kube.KubeApi;
+import io.jenkins.plugins.squaddeploy.engine.kube.KubeConnection;
+import io.jenkins.plugins.squaddeploy.engine.kube.LocalKubeApi;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -28,5 +31,10 @@ public final class LocalRouterHost implements RouterHost {
     @Override
     public VersionSample sample(String url, String versionPath, Duration timeout) throws InterruptedException {
         return VersionProbe.sample(url, versionPath, timeout);
+    }
+
+    @Override
+    public KubeApi kubernetes(KubeConnection connection) {
+        return new LocalKubeApi(connection);
     }
 }

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.squaddeploy.engine.traffic;
 
+import io.jenkins.plugins.squaddeploy.engine.kube.KubeApi;
+import io.jenkins.plugins.squaddeploy.engine.kube.KubeConnection;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -29,4 +31,9 @@ public interface RouterHost {
 
     /** GETs {@code url} and reads the version at {@code versionPath}; never throws for what the server does. */
     VersionSample sample(String url, String versionPath, Duration timeout) throws InterruptedException;
+
+    /** Kubernetes API calls made from the router's machine (the agent in Jenkins), with {@code connection}. */
+    default KubeApi kubernetes(KubeConnection connection) {
+        throw new UnsupportedOperationException("this router host makes no Kubernetes API calls");
+    }
 }

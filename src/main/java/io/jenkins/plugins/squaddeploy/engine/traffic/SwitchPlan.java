@@ -47,7 +47,8 @@ public record SwitchPlan(String service, RouterSpec router, List<ColourSpec> col
         for (int i = 0; i < cs.size(); i++) {
             router.checkServers(name.apply("colours[" + i + "].servers"), cs.get(i).servers());
         }
-        URI url = SwitchSpecs.publicUrl(name.apply("publicUrl"), publicUrl);
+        // A router that proves the switch through its own backends (a Kubernetes Service's endpoints) needs no public URL.
+        URI url = router.verifiesBackends() && (publicUrl == null || publicUrl.isBlank()) ? null : SwitchSpecs.publicUrl(name.apply("publicUrl"), publicUrl);
         String version = SwitchSpecs.version(name.apply("expectVersion"), expectVersion);
         String path = SwitchSpecs.versionPath(name.apply("versionPath"), versionPath);
         Duration deadline = SwitchSpecs.verifyDeadline(name.apply("verifyDeadline"), verifyDeadlineSeconds);

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.squaddeploy.engine.traffic;
 
+import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,6 +26,15 @@ public interface TrafficRouter {
 
     /** Puts back the configuration that was live before the last {@link #route}; no-op when there is none. */
     void restorePrevious() throws IOException, InterruptedException;
+
+    /**
+     * After {@link #route}: waits up to {@code deadline} until the router's own view of its backends shows only {@code colour}
+     * (a Kubernetes Service: every endpoint a ready pod of that colour). Returns null when it does, else what it shows.
+     * Routers without such a view (nginx, HAProxy: verified through the public URL) return null at once.
+     */
+    default String verifyBackends(String colour, Duration deadline, ConsoleLog progress) throws IOException, InterruptedException {
+        return null;
+    }
 
     /** One backend address of a colour. */
     record Upstream(String host, int port) implements java.io.Serializable {

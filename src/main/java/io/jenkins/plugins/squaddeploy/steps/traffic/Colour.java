@@ -70,7 +70,8 @@ public class Colour implements Describable<Colour>, Serializable {
     /** @param p where this colour stands in the step, e.g. {@code colours[1]} */
     public ColourSpec toSpec(String p) {
         String n = SwitchSpecs.colourName(p + ".name", name);
-        return new ColourSpec(n, SwitchSpecs.upstreams(p + ".servers", servers),
+        // No servers is right for a Kubernetes Service router (its pods are the backends); the router checks them (RouterSpec.checkServers).
+        return new ColourSpec(n, servers.isEmpty() ? java.util.List.of() : SwitchSpecs.upstreams(p + ".servers", servers),
                 DockerColourStopper.of(p, containers, composeProject, composeService));
     }
 
