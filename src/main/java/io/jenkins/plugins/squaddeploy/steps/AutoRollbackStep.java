@@ -306,7 +306,7 @@ public class AutoRollbackStep extends Step implements Serializable {
         }
         ToolOutputs commands = new ToolOutputs(new LauncherCommandRunner(launcher, workspace, env));
         Rollbacker rollbacker = new Rollbacker(new DockerClient(commands), new AgentDeployFiles(workspace), new AgentRouterHost(workspace), commands, log, masker)
-                .withOrchestration(new OrchestratorContext(commands, log, masker, secrets));
+                .withOrchestration(new OrchestratorContext(commands, log, masker, secrets, new AgentRouterHost(workspace)));
         if (!checks.isEmpty()) {
             HealthVerifier verifier = new HealthVerifier(new AgentProbeRunner(workspace, commands), log, masker);
             rollbacker.withPostCheck(() -> {

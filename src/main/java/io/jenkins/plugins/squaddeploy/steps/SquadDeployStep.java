@@ -494,7 +494,7 @@ public class SquadDeployStep extends Step implements Serializable {
                 if (step.target instanceof OrchestratedTarget) {
                     OrchestratedRequest req = step.orchestratedRequest(buildUrl);
                     Orchestrator orchestrator = Orchestrators.of(req.spec(), new OrchestratorContext(b.commands, b.log, b.masker,
-                            new JenkinsSecretSource(run, b.masker)));
+                            new JenkinsSecretSource(run, b.masker), b.host));
                     OrchestratedRelease released = orchestrator.deploy(req);
                     DeploymentsAction.orchestrated(run, released); // what autoRollback() undoes
                     result = new LinkedHashMap<>(released.toMap());

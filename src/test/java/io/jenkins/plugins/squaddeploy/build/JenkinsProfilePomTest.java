@@ -147,6 +147,13 @@ class JenkinsProfilePomTest {
                 assertThat(mine.version).as("jackson2-api version comes from the BOM").isNull();
                 continue;
             }
+            if (mine == null && lib.groupId.equals("io.fabric8")) {
+                // The fabric8 Kubernetes client comes from the kubernetes-client-api library plugin (version from the BOM).
+                mine = declared.get("org.jenkins-ci.plugins:kubernetes-client-api");
+                assertThat(mine).as(lib.key() + " or org.jenkins-ci.plugins:kubernetes-client-api in " + JENKINS_POM).isNotNull();
+                assertThat(mine.version).as("kubernetes-client-api version comes from the BOM").isNull();
+                continue;
+            }
             assertThat(mine).as(lib.key() + " in " + JENKINS_POM).isNotNull();
             assertThat(mine.version).as(lib.key() + " version").isEqualTo(lib.version);
             assertThat(mine.scope == null || mine.scope.equals("compile") || mine.scope.equals("runtime"))

@@ -7,7 +7,8 @@ import java.util.Map;
 /** Every orchestrated target kind. A new target adds its factory here: one line. */
 public final class Orchestrators {
     public static final List<OrchestratorFactory> ALL = List.of(
-            SwarmOrchestrator.FACTORY
+            SwarmOrchestrator.FACTORY,
+            io.jenkins.plugins.squaddeploy.engine.kube.KubeOrchestrator.FACTORY
     );
 
     private Orchestrators() {
