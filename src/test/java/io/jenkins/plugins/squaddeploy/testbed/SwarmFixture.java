@@ -89,6 +89,12 @@ public final class SwarmFixture implements AutoCloseable {
         return Long.parseLong(docker.ok(Duration.ofSeconds(30), "service", "inspect", service, "--format", "{{.Version.Index}}"));
     }
 
+    /** Records a service created by the test itself so that {@link #close()} removes it. */
+    public synchronized String adopt(String service) {
+        services.add(service);
+        return service;
+    }
+
     /** Records a stack name so that {@link #close()} removes it. */
     public synchronized String stack(String name) {
         stacks.add(name);

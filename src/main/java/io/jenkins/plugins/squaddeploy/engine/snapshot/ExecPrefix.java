@@ -25,7 +25,8 @@ final class ExecPrefix {
             return cmd;
         }
         List<String> argv = new ArrayList<>();
-        if (exec.container() != null) {
+        String task = exec.swarmService() != null ? swarmTask(c, exec.swarmService()) : null;
+        if (exec.container() != null || task != null) {
             argv.addAll(List.of("docker", "exec"));
             if (stdin) {
                 argv.add("-i");
@@ -38,7 +39,7 @@ final class ExecPrefix {
             argv.add("-e");
             argv.add(name);
         }
-        argv.add(exec.container() != null ? exec.container() : exec.composeService());
+        argv.add(task != null ? task : exec.container() != null ? exec.container() : exec.composeService());
         argv.addAll(cmd);
         return argv;
     }
@@ -66,10 +67,32 @@ final class ExecPrefix {
         return argv;
     }
 
+    /**
+     * The container of a running task of Swarm service {@code service} on this node, found by the label Swarm puts on
+     * every task container ({@code com.docker.swarm.service.name}); the first one when there are several replicas.
+     */
+    static String swarmTask(Ctx c, String service) throws SnapshotException, InterruptedException {
+        CommandResult r = c.run(List.of("docker", "ps", "--filter", "label=com.docker.swarm.service.name=" + service, "--filter", "status=running",
+                "--format", "{{.ID}}"), Map.of(), null, Duration.ofSeconds(60));
+        if (!r.succeeded()) {
+            throw new SnapshotException("cannot list the tasks of swarm service " + service + ": " + Ctx.failure(r));
+        }
+        for (String line : r.stdout().split("\n")) {
+            if (!line.isBlank()) {
+                return line.strip();
+            }
+        }
+        throw new SnapshotException("no running task of swarm service " + service + " on this node (docker ps --filter label=com.docker.swarm.service.name="
+                + service + " found none): run dbSnapshot on the node where its task runs (docker service ps " + service + ")");
+    }
+
     /** The ID of the container behind the source (for docker stop/cp/start). */
     static String containerId(Ctx c, SnapshotSource.Exec exec) throws SnapshotException, InterruptedException {
         if (exec.container() != null) {
             return exec.container();
+        }
+        if (exec.swarmService() != null) {
+            return swarmTask(c, exec.swarmService());
         }
         List<String> argv = compose(c, exec);
         argv.addAll(List.of("ps", "-q", exec.composeService()));

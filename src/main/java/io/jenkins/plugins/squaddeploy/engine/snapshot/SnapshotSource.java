@@ -34,11 +34,15 @@ public sealed interface SnapshotSource extends Serializable {
      * Where the database tools run: on the agent itself ({@link #LOCAL}), inside a running container
      * ({@code docker exec -i}), or inside a Compose service ({@code docker compose exec -T}).
      */
-    record Exec(String container, String composeService, String composeFile, String composeProject) implements Serializable {
+    record Exec(String container, String composeService, String composeFile, String composeProject, String swarmService) implements Serializable {
         public static final Exec LOCAL = new Exec(null, null, null, null);
 
+        public Exec(String container, String composeService, String composeFile, String composeProject) {
+            this(container, composeService, composeFile, composeProject, null);
+        }
+
         public boolean local() {
-            return container == null && composeService == null;
+            return container == null && composeService == null && swarmService == null;
         }
 
         public boolean compose() {
@@ -51,6 +55,9 @@ public sealed interface SnapshotSource extends Serializable {
             }
             if (composeService != null) {
                 return "compose service " + composeService + (composeFile == null ? "" : " of " + composeFile);
+            }
+            if (swarmService != null) {
+                return "a running task of swarm service " + swarmService;
             }
             return "local";
         }
@@ -68,6 +75,9 @@ public sealed interface SnapshotSource extends Serializable {
             }
             if (composeProject != null) {
                 m.put("composeProject", composeProject);
+            }
+            if (swarmService != null) {
+                m.put("swarmService", swarmService);
             }
             return m;
         }

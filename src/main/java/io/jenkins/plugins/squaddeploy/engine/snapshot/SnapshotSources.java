@@ -37,6 +37,27 @@ public final class SnapshotSources {
 
     /** Where the tools run; {@code p} is the parameter prefix, e.g. {@code source}. */
     public static SnapshotSource.Exec exec(String p, String container, String composeService, String composeFile, String composeProject) {
+        return exec(p, container, composeService, composeFile, composeProject, null);
+    }
+
+    /** As above, or inside a running task of a Docker Swarm service on this node ({@code swarmService}). */
+    public static SnapshotSource.Exec exec(String p, String container, String composeService, String composeFile, String composeProject,
+                                           String swarmService) {
+        String w = blankToNull(swarmService);
+        if (w != null) {
+            if (blankToNull(container) != null || blankToNull(composeService) != null) {
+                throw new ParameterException(p + ".swarmService", "swarmService is set together with " + (blankToNull(container) != null ? "container" : "composeService"),
+                        "one of container (docker exec), composeService (docker compose exec -T) or swarmService (docker exec into its running task)");
+            }
+            if (blankToNull(composeFile) != null || blankToNull(composeProject) != null) {
+                throw new ParameterException(p + (blankToNull(composeFile) != null ? ".composeFile" : ".composeProject"), "is set without composeService",
+                        "composeService together with composeFile/composeProject");
+            }
+            if (!CONTAINER.matcher(w).matches()) {
+                throw new ParameterException(p + ".swarmService", "got " + ParameterException.show(w), "a Swarm service name such as shop_postgres");
+            }
+            return new SnapshotSource.Exec(null, null, null, null, w);
+        }
         String c = blankToNull(container);
         String s = blankToNull(composeService);
         String f = blankToNull(composeFile);
@@ -97,7 +118,7 @@ public final class SnapshotSources {
         }
         if (fmt.equals(SnapshotSource.Postgres.DIRECTORY) && !ex.local()) {
             throw new ParameterException(p + ".format", "the directory format needs the local client (pg_dump writes the directory itself, "
-                    + "which would be inside the container)", "format: 'custom' with container/composeService");
+                    + "which would be inside the container)", "format: 'custom' with container/composeService/swarmService");
         }
         int z = compression == null ? 1 : compression;
         if (z < 0 || z > 9) {
@@ -216,7 +237,7 @@ public final class SnapshotSources {
         if (!KINDS.contains(kind)) {
             throw new ParameterException(p + ".kind", "unknown kind " + ParameterException.show(kindValue), "one of " + String.join(", ", KINDS));
         }
-        Set<String> execKeys = Set.of("container", "composeService", "composeFile", "composeProject");
+        Set<String> execKeys = Set.of("container", "composeService", "composeFile", "composeProject", "swarmService");
         Set<String> allowed = new TreeSet<>(switch (kind) {
             case "postgres" -> Set.of("host", "port", "database", "user", "credentialsId", "format", "jobs", "compression", "binDir", "maintenanceDatabase");
             case "redis" -> Set.of("host", "port", "credentialsId", "method", "dataDir", "startCommand", "binDir");
@@ -236,10 +257,10 @@ public final class SnapshotSources {
         Credential cred = credId == null ? null : secrets.lookup(credId, p + ".credentialsId", !kind.equals("redis"));
         return switch (kind) {
             case "postgres" -> postgres(p, str(m, "host", p), integer(m, "port", p), str(m, "database", p), str(m, "user", p), cred,
-                    exec(p, str(m, "container", p), str(m, "composeService", p), str(m, "composeFile", p), str(m, "composeProject", p)),
+                    exec(p, str(m, "container", p), str(m, "composeService", p), str(m, "composeFile", p), str(m, "composeProject", p), str(m, "swarmService", p)),
                     str(m, "format", p), integer(m, "jobs", p), integer(m, "compression", p), str(m, "binDir", p), str(m, "maintenanceDatabase", p));
             case "redis" -> redis(p, str(m, "host", p), integer(m, "port", p), cred,
-                    exec(p, str(m, "container", p), str(m, "composeService", p), str(m, "composeFile", p), str(m, "composeProject", p)),
+                    exec(p, str(m, "container", p), str(m, "composeService", p), str(m, "composeFile", p), str(m, "composeProject", p), str(m, "swarmService", p)),
                     str(m, "method", p), str(m, "dataDir", p), Params.strings(m, "startCommand", p), str(m, "binDir", p));
             case "files" -> files(p, str(m, "baseDir", p), Params.strings(m, "paths", p));
             default -> {

@@ -16,6 +16,7 @@ public abstract class ServerSource extends DbSnapshotSource {
     private String composeFile;
     private String composeProject;
     private String binDir;
+    private String swarmService;
 
     public String getContainer() {
         return container;
@@ -53,6 +54,16 @@ public abstract class ServerSource extends DbSnapshotSource {
         this.composeProject = blankToNull(composeProject);
     }
 
+    public String getSwarmService() {
+        return swarmService;
+    }
+
+    /** Run the tools inside a running task of this Docker Swarm service on the node of the build. */
+    @DataBoundSetter
+    public void setSwarmService(String swarmService) {
+        this.swarmService = blankToNull(swarmService);
+    }
+
     public String getBinDir() {
         return binDir;
     }
@@ -64,6 +75,6 @@ public abstract class ServerSource extends DbSnapshotSource {
 
     SnapshotSource.Exec exec(String p, java.util.function.UnaryOperator<String> workspace) {
         String file = composeFile == null || composeFile.startsWith("/") ? composeFile : workspace.apply(composeFile);
-        return SnapshotSources.exec(p, container, composeService, file, composeProject);
+        return SnapshotSources.exec(p, container, composeService, file, composeProject, swarmService);
     }
 }

@@ -257,6 +257,7 @@ public final class SwarmOrchestrator implements Orchestrator {
      */
     private String undo(Map<String, SwarmClient.Service> before, Map<String, String> target, String why) throws InterruptedException {
         Map<String, String> back = new LinkedHashMap<>();
+        List<String> byUs = new ArrayList<>();
         List<String> created = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (String s : target.keySet()) {
@@ -266,16 +267,17 @@ public final class SwarmOrchestrator implements Orchestrator {
                 continue;
             }
             try {
-                String how = putBack(s, was.image(), "squadDeploy");
-                if (how != null) {
-                    back.put(s, was.image());
+                if (putBack(s, was.image(), "squadDeploy") != null) {
+                    byUs.add(s);
                 }
+                back.put(s, was.image()); // also the ones Swarm rolled back: the message says what runs only once it does
             } catch (IOException e) {
                 problems.add(s + ": " + masker.describe(e));
             }
         }
-        Map<String, String> failed = back.isEmpty() ? Map.of() : waitFor(back, true, clock.instant().plus(Duration.ofMinutes(5)), "squadDeploy", "stack-level rollback");
-        List<String> ok = back.keySet().stream().filter(s -> !failed.containsKey(s)).toList();
+        Map<String, String> failed = back.isEmpty() ? Map.of() : waitFor(back, true, clock.instant().plus(Duration.ofMinutes(5)), "squadDeploy",
+                byUs.isEmpty() ? "back on the previous image" : "stack-level rollback");
+        List<String> ok = byUs.stream().filter(s -> !failed.containsKey(s)).toList();
         StringBuilder b = new StringBuilder();
         if (why != null) {
             b.append(why).append("; ");
