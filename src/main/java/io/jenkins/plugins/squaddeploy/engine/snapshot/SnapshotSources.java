@@ -118,7 +118,7 @@ public final class SnapshotSources {
         }
         if (fmt.equals(SnapshotSource.Postgres.DIRECTORY) && !ex.local()) {
             throw new ParameterException(p + ".format", "the directory format needs the local client (pg_dump writes the directory itself, "
-                    + "which would be inside the container)", "format: 'custom' with container/composeService/swarmService");
+                    + "which would be inside the container)", "format: 'custom' with container/composeService");
         }
         int z = compression == null ? 1 : compression;
         if (z < 0 || z > 9) {
