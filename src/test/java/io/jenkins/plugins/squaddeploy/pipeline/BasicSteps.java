@@ -139,6 +139,16 @@ final class BasicSteps {
             exec.run.setResult(Result.UNSTABLE);
             return null;
         }));
+        all.add(step("pwd", basic + "PwdStep", params("tmp", boolean.class), null, false, WORKSPACE, (a, b) -> {
+            FilePath ws = exec.node().workspace();
+            return Boolean.TRUE.equals(a.get("tmp")) ? new FilePath(ws, "../" + ws.getName() + "@tmp").getRemote() : ws.getRemote();
+        }));
+        all.add(new Builtin("junit", "hudson.tasks.junit.pipeline.JUnitResultsStep",
+                params("testResults", String.class, "allowEmptyResults", boolean.class, "skipPublishingChecks", boolean.class), Set.of("testResults"),
+                "testResults", false, WORKSPACE, true, false, (a, b) -> junit((String) a.get("testResults"), Boolean.TRUE.equals(a.get("allowEmptyResults")))));
+        all.add(new Builtin("archiveArtifacts", "hudson.tasks.ArtifactArchiver", params("artifacts", String.class, "allowEmptyArchive", boolean.class,
+                "fingerprint", boolean.class), Set.of("artifacts"), "artifacts", false, WORKSPACE, true, false,
+                (a, b) -> archiveArtifacts((String) a.get("artifacts"), Boolean.TRUE.equals(a.get("allowEmptyArchive")))));
         all.add(new Builtin("properties", "org.jenkinsci.plugins.workflow.multibranch.JobPropertyStep", params("properties", List.class),
                 Set.of("properties"), "properties", false, NONE, true, false, (a, b) -> {
                     for (Object o : (List<?>) a.get("properties")) {
@@ -607,6 +617,84 @@ final class BasicSteps {
             }
             never.await(Math.max(1, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200))), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The workspace files matching an Ant-style pattern (comma-separated), relative paths sorted. */
+    private List<String> glob(String patterns) throws java.io.IOException {
+        java.nio.file.Path ws = java.nio.file.Path.of(exec.node().workspace().getRemote());
+        List<java.nio.file.PathMatcher> matchers = new ArrayList<>();
+        for (String p : patterns.split(",")) {
+            matchers.add(java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + p.trim()));
+        }
+        List<String> out = new ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(ws)) {
+            return out;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(ws)) {
+            for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+                java.nio.file.Path rel = ws.relativize(f);
+                if (matchers.stream().anyMatch(m -> m.matches(rel))) {
+                    out.add(rel.toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code junit}: reads the JUnit XML reports, prints and records their counts; failures make the build UNSTABLE, as in Jenkins. */
+    private Object junit(String pattern, boolean allowEmpty) throws Exception {
+        exec.console.println("Recording test results");
+        List<String> files = glob(pattern);
+        if (files.isEmpty()) {
+            if (allowEmpty) {
+                exec.console.println("None of the test reports contained any result");
+                return new PipelineRun.TestResultSummary(0, 0, 0);
+            }
+            throw new AbortException("No test report files were found. Configuration error?");
+        }
+        int total = 0;
+        int failed = 0;
+        int skipped = 0;
+        javax.xml.parsers.DocumentBuilder db = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder();
+        for (String f : files) {
+            org.w3c.dom.Document d = db.parse(new File(exec.node().workspace().getRemote(), f));
+            org.w3c.dom.NodeList cases = d.getElementsByTagName("testcase");
+            for (int i = 0; i < cases.getLength(); i++) {
+                org.w3c.dom.Element c = (org.w3c.dom.Element) cases.item(i);
+                total++;
+                if (c.getElementsByTagName("failure").getLength() > 0 || c.getElementsByTagName("error").getLength() > 0) {
+                    failed++;
+                } else if (c.getElementsByTagName("skipped").getLength() > 0) {
+                    skipped++;
+                }
+            }
+        }
+        PipelineRun.TestResultSummary summary = new PipelineRun.TestResultSummary(total, failed, skipped);
+        exec.testResults.add(summary);
+        if (failed > 0) {
+            exec.run.setResult(Result.UNSTABLE);
+        }
+        return summary;
+    }
+
+    /** {@code archiveArtifacts}: copies the matching workspace files to the harness' artifacts directory (if one is set) and records them. */
+    private Object archiveArtifacts(String pattern, boolean allowEmpty) throws Exception {
+        exec.console.println("Archiving artifacts");
+        List<String> files = glob(pattern);
+        if (files.isEmpty() && !allowEmpty) {
+            throw new AbortException("No artifacts found that match the file pattern \"" + pattern + "\". Configuration error?");
+        }
+        java.nio.file.Path into = exec.config.artifactsDir();
+        for (String f : files) {
+            exec.artifacts.add(f);
+            if (into != null) {
+                java.nio.file.Path to = into.resolve(f);
+                java.nio.file.Files.createDirectories(to.getParent());
+                java.nio.file.Files.copy(java.nio.file.Path.of(exec.node().workspace().getRemote(), f), to,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return null;
     }
 
     /** The default of a parameter definition ({@code string}, {@code booleanParam}, {@code choice}, ...). */

@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * The build log. Everything a step, the launcher or the harness prints goes through {@link #getLogger()}; complete
  * lines are masked (the values bound by {@code withCredentials} / {@code credentials()}, replaced by {@code ****} as
- * credentials-binding does), kept for assertions and, for the demo, echoed to another stream as they happen.
+ * credentials-binding does: the value itself and, as its {@code Base64SecretPatternFactory} does, its base64 forms, also
+ * inside a longer base64 text such as {@code base64(user:password)}; no URL- or JSON-escaped forms, which Jenkins does
+ * not mask either), kept for assertions and, for the demo, echoed to another stream as they happen.
  * Thread-safe: steps print from their own threads.
  */
 public final class Console implements TaskListener {
@@ -83,13 +85,38 @@ public final class Console implements TaskListener {
         }
         List<String> values = new ArrayList<>();
         for (Map<String, String> scope : secrets) {
-            values.addAll(scope.values());
+            for (String v : scope.values()) {
+                values.add(v);
+                values.addAll(base64Forms(v));
+            }
         }
         values.sort(Comparator.comparingInt(String::length).reversed());
         String out = line;
         for (String v : values) {
             if (!v.isEmpty()) {
                 out = out.replace(v, MASK);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The base64 forms of a secret that stay the same whatever bytes come before or after it in the encoded text
+     * (standard and URL-safe alphabets, at each of the three byte alignments), at least 4 characters long.
+     */
+    static List<String> base64Forms(String secret) {
+        List<String> out = new ArrayList<>();
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        for (int shift = 0; shift < 3; shift++) {
+            byte[] shifted = new byte[bytes.length + shift];
+            System.arraycopy(bytes, 0, shifted, shift, bytes.length);
+            for (java.util.Base64.Encoder enc : List.of(java.util.Base64.getEncoder(), java.util.Base64.getUrlEncoder())) {
+                String e = enc.encodeToString(shifted);
+                int from = shift == 0 ? 0 : 4;                             // the first group holds bytes before the secret
+                int to = shifted.length % 3 == 0 ? e.length() : e.length() - 4; // the last group depends on what follows
+                if (to - from >= 4) {
+                    out.add(e.substring(from, to));
+                }
             }
         }
         return out;

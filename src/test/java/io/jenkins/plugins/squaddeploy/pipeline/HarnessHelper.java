@@ -62,6 +62,44 @@ final class HarnessHelper extends PipelineTestHelperCPS {
         allowedMethodCallbacks.keySet().removeIf(k -> k.getName().equals(name));
     }
 
+    /**
+     * As JenkinsPipelineUnit's, but a var's {@code call} is reached with any number of arguments: its own callback takes
+     * one, so {@code withDeployCredentials(environment: 'x') { ... }} (a map and a closure) failed with "No signature".
+     */
+    @Override
+    protected void setGlobalVars(groovy.lang.Binding binding) {
+        super.setGlobalVars(binding);
+        for (LibraryRecord r : libLoader.getLibRecords().values()) {
+            for (Map.Entry<String, Object> e : r.getDefinedGlobalVars().entrySet()) {
+                if (e.getValue() instanceof Script script) {
+                    for (MetaMethod m : script.getMetaClass().getMethods()) {
+                        if (m.getName().equals("call")) {
+                            registerAllowedMethod(com.lesfurets.jenkins.unit.MethodSignature.method(script.getClass().getName(),
+                                    m.getNativeParameterTypes()), new VarCall(this, m, script));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The callback of one {@code call} method of a var: invokes it with the arguments as given. */
+    static final class VarCall extends Closure<Object> {
+        private static final long serialVersionUID = 1L;
+        private final transient MetaMethod method;
+        private final transient Script script;
+
+        VarCall(Object owner, MetaMethod method, Script script) {
+            super(owner);
+            this.method = method;
+            this.script = script;
+        }
+
+        public Object doCall(Object... args) {
+            return method.doMethodInvoke(script, args);
+        }
+    }
+
     GroovyClassLoader classLoader() {
         return gse.getGroovyClassLoader();
     }

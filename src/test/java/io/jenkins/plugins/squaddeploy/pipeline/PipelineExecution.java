@@ -72,6 +72,9 @@ final class PipelineExecution {
 
     // what the run did, for PipelineRun
     final List<InputRequest> inputs = new ArrayList<>();
+    /** What {@code junit} recorded, and the files {@code archiveArtifacts} archived (workspace-relative). */
+    final List<PipelineRun.TestResultSummary> testResults = new ArrayList<>();
+    final List<String> artifacts = new ArrayList<>();
     /** Answers the harness refused, as Jenkins refuses a click by someone not among an input's submitters. */
     final List<String> refusedInputs = new ArrayList<>();
     final List<String> properties = new ArrayList<>();

@@ -45,6 +45,7 @@ public final class PipelineHarness {
     private boolean lenientMissingArguments;
     private boolean implicitLibrary = true;
     private boolean keepWorkspace;
+    private Path artifactsDir;
 
     /** The repository root: {@code squad.repo.root} (set by the build), else the nearest directory with a pom.xml and vars/. */
     public static Path defaultRepoRoot() {
@@ -160,6 +161,16 @@ public final class PipelineHarness {
     public PipelineHarness implicitLibrary(boolean implicit) {
         this.implicitLibrary = implicit;
         return this;
+    }
+
+    /** Where {@code archiveArtifacts} copies the build's artifacts (kept after the run); default: none, only recorded. */
+    public PipelineHarness artifactsDir(Path dir) {
+        this.artifactsDir = dir;
+        return this;
+    }
+
+    Path artifactsDir() {
+        return artifactsDir;
     }
 
     /** Keeps the build's temporary directory (workspace) after the run, for debugging. */

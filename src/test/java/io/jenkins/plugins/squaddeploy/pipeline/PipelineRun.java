@@ -18,6 +18,8 @@ public final class PipelineRun {
     private final Map<String, Object> params;
     private final List<InputRequest> inputs;
     private final List<String> refusedInputs;
+    private final List<TestResultSummary> testResults;
+    private final List<String> artifacts;
     private final List<String> options;
     private final List<String> triggers;
     private final List<String> properties;
@@ -31,6 +33,35 @@ public final class PipelineRun {
     public record StageRecord(String name, StageStatus status) {
     }
 
+    /** What the {@code junit} step returns (junit's TestResultSummary: totalCount, failCount, skipCount, passCount). */
+    public record TestResultSummary(int totalCount, int failCount, int skipCount) implements java.io.Serializable {
+        public int getTotalCount() {
+            return totalCount;
+        }
+
+        public int getFailCount() {
+            return failCount;
+        }
+
+        public int getSkipCount() {
+            return skipCount;
+        }
+
+        public int getPassCount() {
+            return totalCount - failCount - skipCount;
+        }
+    }
+
+    /** Each {@code junit} call's counts. */
+    public List<TestResultSummary> testResults() {
+        return testResults;
+    }
+
+    /** The files {@code archiveArtifacts} archived, relative to the workspace (copied to {@code PipelineHarness.artifactsDir} when set). */
+    public List<String> artifacts() {
+        return artifacts;
+    }
+
     PipelineRun(PipelineExecution exec, Result result, Throwable error, Duration duration) {
         this.result = result;
         this.console = exec.console.text();
@@ -40,6 +71,8 @@ public final class PipelineRun {
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(exec.params));
         this.inputs = List.copyOf(exec.inputs);
         this.refusedInputs = List.copyOf(exec.refusedInputs);
+        this.testResults = List.copyOf(exec.testResults);
+        this.artifacts = List.copyOf(exec.artifacts);
         this.options = List.copyOf(exec.options);
         this.triggers = List.copyOf(exec.triggers);
         this.properties = List.copyOf(exec.properties);

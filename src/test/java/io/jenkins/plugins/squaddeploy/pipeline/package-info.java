@@ -27,10 +27,13 @@
  * <li>Other agents: every node is this machine; {@code agent} docker/dockerfile/kubernetes, {@code tools},
  * {@code matrix}, {@code libraries}, {@code changelog}/{@code changeset} are rejected; {@code when { equals ... }}
  * does not work (Groovy's {@code equals} wins).</li>
- * <li>SCM ({@code checkout scm}), artifacts, stash, junit and any other step not listed in BasicSteps: "No such DSL
- * method".</li>
+ * <li>SCM ({@code checkout scm}), stash and any other step not listed in BasicSteps: "No such DSL method". {@code junit}
+ * reads the XML and records the counts (failures make the build UNSTABLE); {@code archiveArtifacts} copies the files to
+ * {@code PipelineHarness.artifactsDir} when one is set; neither has Jenkins' pages.</li>
  * <li>{@code parallel} branches run one after the other; {@code failFast} is ignored.</li>
- * <li>Restart/resume of a build, {@code input} submitted by a real user (the test answers), the Jenkins sandbox
+ * <li>Restart/resume of a build, {@code input} submitted by a real user (the test answers; a user not among the
+ * submitters, directly or through a group given with {@code PipelineHarness.group}, is refused as Jenkins refuses the
+ * click; {@code InputAnswer.noAnswer()} leaves the input waiting until its {@code timeout} runs out), the Jenkins sandbox
  * (script approval), timestamps in the log (the option is accepted), {@code timeout(activity: true)}.</li>
  * <li>Groovy collection methods with CPS closures ({@code each}, {@code collect}, ...): Jenkins runs them, the
  * groovy-cps 1.12 of JenkinsPipelineUnit cannot; the harness fails loudly instead (use a for loop or {@code @NonCPS}).</li>

@@ -142,6 +142,8 @@ public final class Masker implements Serializable {
         forms.add(url.replace("+", "%20"));
         forms.add(new String(JsonStringEncoder.getInstance().quoteAsString(secret)));
         forms.add(secret.replace("\\", "\\\\").replace("\"", "\\\""));
+        // JSON allows "\/" for "/", and some encoders write it (PHP's json_encode, many web frameworks' error pages)
+        forms.add(new String(JsonStringEncoder.getInstance().quoteAsString(secret)).replace("/", "\\/"));
         if (secret.contains("\n") || secret.contains("\r")) {
             for (String line : secret.split("\\R")) {
                 if (line.strip().length() >= MIN_FRAGMENT) {

@@ -23,6 +23,13 @@ class MaskerTest {
     }
 
     @Test
+    void masksTheJsonFormWithEscapedSlashes() {
+        Masker m = new Masker().add(SECRET);
+        String escaped = "s3cr3t\\/P@ss+w0rd\\\"x"; // s3cr3t\/P@ss+w0rd\"x, as json_encode writes it
+        assertThat(m.mask("{\"echo\":\"" + escaped + "\"}")).isEqualTo("{\"echo\":\"****\"}");
+    }
+
+    @Test
     void masksSecretInsideALongerBase64TextAtAnyAlignment() {
         Masker m = new Masker().addUserPassword("deployer", "hunter2-long-password");
         for (String prefix : new String[] {"", "a", "ab", "abc"}) {
