@@ -164,5 +164,16 @@ String auditLine(Map gate) {
 }
 
 def audit(Map gate) {
-    squadAudit(type: 'approval', summary: auditLine(gate), gate: gate)
+    String status = gate.decision == 'APPROVED' ? 'OK' : (gate.decision in ['REJECTED', 'TIMED_OUT_ABORTED'] ? 'FAILED' : 'WARNING')
+    squadAudit(type: 'approval', summary: auditLine(gate), title: "approval ${gate.decision}: ${gate.message}", status: status,
+               what: gate.message, approvals: gate.approvals, details: auditDetails(gate))
+}
+
+// What the report keeps beside the approval records: the decision, what the approvers saw, refusals, the starter.
+@NonCPS
+List auditDetails(Map gate) {
+    def out = ["decision=${gate.decision}", "needed=${gate.needed}", "submitters=${gate.submitters.join(',')}",
+               "shown=${gate.shown}", "startedBy=${gate.startedBy ?: ''}", "onTimeout=${gate.onTimeout}"]
+    gate.refused.eachWithIndex { r, i -> out << "refused${i + 1}=${r.approver} at ${r.at}: ${r.why}" }
+    return out.collect { it.toString() }
 }

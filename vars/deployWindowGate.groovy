@@ -16,11 +16,13 @@ def call(Map args = [:]) {
     }
     def w = deployWindow(options)
     if (w.inside) {
-        squadAudit(type: 'deploy-window', summary: "inside the window: ${w.message}", window: w)
+        squadAudit(type: 'deploy-window', summary: "inside the window: ${w.message}", status: 'OK',
+                   details: ["window=${w.window}", "closesAt=${w.closesAt}"])
         return w + [override: null]
     }
     if (!(args.hotfix as boolean)) {
-        squadAudit(type: 'deploy-window', summary: "stopped: ${w.message}", window: w)
+        squadAudit(type: 'deploy-window', summary: "stopped: ${w.message}", status: 'FAILED',
+                   details: ["nextWindow=${w.window}", "opensAt=${w.opensAt}"])
         error("deployWindow: no deploy now: ${w.message}. A hotfix outside the window needs hotfix: true, a reason and an approval.")
     }
     String reason = (args.reason ?: '').toString().trim()
@@ -35,6 +37,6 @@ def call(Map args = [:]) {
                             timeoutUnit: args.timeoutUnit ?: 'MINUTES', onTimeout: 'abort', id: 'WindowOverride')
     def by = gate.approvedBy.join(', ')
     squadAudit(type: 'window-override', summary: "deploy window OVERRIDDEN for a hotfix: '${reason}', approved by ${by}; ${w.message}",
-               window: w, gate: gate)
+               status: 'WARNING', details: ["reason=${reason}", "approvedBy=${by}", "nextWindow=${w.window}", "opensAt=${w.opensAt}"])
     return w + [override: [reason: reason, approvedBy: by, approvals: gate.approvals]]
 }

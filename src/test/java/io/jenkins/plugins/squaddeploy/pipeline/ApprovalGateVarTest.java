@@ -64,6 +64,35 @@ class ApprovalGateVarTest {
     }
 
     @Test
+    void theDeployReportKeepsEachApprovalWithWhoWhenWhatAndWhatTheApproversSaw() throws Exception {
+        PipelineRun run = harness()
+                .onInput(answers(approve("starter", "mine", "CHG-7"), approve("alice", "tested", "CHG-7"), approve("carol", "agreed", "CHG-8")))
+                .runScript("node {\n" + GATE.formatted(2, 60, "abort") + "\necho('REPORT>>>' + readFile('squad-deploy-report/report.json') + '<<<REPORT')\n}");
+        assertResult(run, Result.SUCCESS);
+        String console = run.console();
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(console.substring(console.indexOf("REPORT>>>") + 9, console.indexOf("<<<REPORT")));
+        List<com.fasterxml.jackson.databind.JsonNode> approvals = new java.util.ArrayList<>();
+        report.get("events").forEach(e -> {
+            if (e.get("type").asText().equals("approval")) {
+                approvals.add(e);
+            }
+        });
+        assertThat(approvals).hasSize(3);
+        assertThat(approvals.get(0).get("approval").get("by").asText()).isEqualTo("alice");
+        assertThat(approvals.get(0).get("approval").get("what").asText()).isEqualTo("Release 2.0.0 to production?");
+        assertThat(approvals.get(0).get("approval").get("at").asText()).startsWith("20");
+        assertThat(approvals.get(1).get("approval").get("by").asText()).isEqualTo("carol");
+        assertThat(approvals.get(2).get("title").asText()).isEqualTo("approval APPROVED: Release 2.0.0 to production?");
+        com.fasterxml.jackson.databind.JsonNode details = approvals.get(2).get("details");
+        assertThat(details.get("shown").asText()).isEqualTo("Release 2.0.0 to production? / pre-flight passed; snapshot s1");
+        assertThat(details.get("refused1").asText()).startsWith("starter at ").endsWith(": starter started this build and cannot approve it");
+        assertThat(details.get("startedBy").asText()).isEqualTo("starter");
+        assertThat(approvals.get(0).get("details").get("reason").asText()).isEqualTo("tested");
+        assertThat(approvals.get(0).get("details").get("ticket").asText()).isEqualTo("CHG-7");
+    }
+
+    @Test
     void theStarterCannotApproveEvenAsAMemberOfASubmitterGroup() {
         PipelineRun run = harness()
                 .onInput(answers(approve("starter", "I wrote it", "CHG-2"), approve("bob", "reviewed", "CHG-2")))
