@@ -26,8 +26,9 @@ declare -A BINARY=(
   [util-linux]=/usr/bin/setpriv
   [passwd]=/usr/sbin/useradd
   [tar]=/bin/tar
+  [chromium]=/usr/bin/chromium
 )
-PACKAGES=(docker.io docker-compose nginx-light haproxy redis-server prometheus wrk busybox-static util-linux passwd tar)
+PACKAGES=(docker.io docker-compose nginx-light haproxy redis-server prometheus wrk busybox-static util-linux passwd tar chromium)
 
 is_installed() {
   [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == installed ]]
@@ -122,6 +123,7 @@ report wrk            /usr/bin/wrk               /usr/bin/wrk -v
 report busybox-static /bin/busybox               /bin/busybox
 report postgresql-15  "$PG_BIN/postgres"         "$PG_BIN/postgres" --version
 report setpriv        /usr/bin/setpriv           /usr/bin/setpriv --version
+report chromium       /usr/bin/chromium          /usr/lib/chromium/chromium --version
 report npm-groovy-lint "$GROOVY_LINT_DIR/node_modules/.bin/npm-groovy-lint" node -p "'npm-groovy-lint ' + require('$GROOVY_LINT_DIR/node_modules/npm-groovy-lint/package.json').version + ' (Node.js ' + process.version + ')'"
 
 if ((status != 0)); then

@@ -243,7 +243,10 @@ public class AutoRollbackStep extends Step implements Serializable {
                             Instant.now());
                 }
                 RollbackReport report = AutoRollbackStep.run(ctx, step, incident, masker);
-                String outcome = report.summaryLine().replaceFirst("^autoRollback: ", "");
+                String outcome = ReportEvents.rollback("autoRollback", report).finish().title()
+                        + (report.timeToRestore() == null ? "" : "; service restored " + StepConsole.took(report.timeToRestore()) + " after the first failure")
+                        + (report.status() == RollbackReport.Status.ROLLED_BACK || report.status() == RollbackReport.Status.ALREADY_ROLLED_BACK
+                        ? "; the build result is FAILURE" : "");
                 if (report.status() == RollbackReport.Status.FAILED) {
                     console.failed(outcome);
                 } else {

@@ -26,6 +26,8 @@ public final class PipelineRun {
     private final List<StageRecord> stages;
     private final List<String> postRuns;
     private final List<String> libraries;
+    private final TestRun build;
+    private final java.nio.file.Path workspace;
 
     /** How a stage ended. */
     public enum StageStatus { RAN, FAILED, SKIPPED_FOR_FAILURE, SKIPPED_FOR_CONDITIONAL, SKIPPED_FOR_UNSTABLE }
@@ -79,6 +81,18 @@ public final class PipelineRun {
         this.stages = List.copyOf(exec.stages);
         this.postRuns = List.copyOf(exec.postRuns);
         this.libraries = exec.helper.loadedLibraries();
+        this.build = exec.run;
+        this.workspace = exec.workspaceDir;
+    }
+
+    /** The build itself: its actions (e.g. the deploy report's) and its directory ({@code getRootDir()}). */
+    public TestRun build() {
+        return build;
+    }
+
+    /** The workspace directory; deleted after the run unless {@link PipelineHarness#keepWorkspace(boolean)}. */
+    public java.nio.file.Path workspace() {
+        return workspace;
     }
 
     public Result result() {
