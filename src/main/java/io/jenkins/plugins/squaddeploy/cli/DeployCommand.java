@@ -12,6 +12,8 @@ import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord;
 import io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseStore;
 import io.jenkins.plugins.squaddeploy.engine.deploy.RouterHandover;
 import io.jenkins.plugins.squaddeploy.engine.deploy.SquadDeployer;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvents;
+import io.jenkins.plugins.squaddeploy.engine.report.ToolOutputs;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
@@ -195,6 +197,9 @@ public final class DeployCommand implements Callable<Integer> {
     RouterOptions routerOptions = new RouterOptions();
 
     @Mixin
+    ReportOptions report = new ReportOptions();
+
+    @Mixin
     OrchestratedTargetOptions orchestrated = new OrchestratedTargetOptions();
 
 
@@ -237,6 +242,8 @@ public final class DeployCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Masker masker = new Masker();
         ConsoleLog log = new CliConsole(out, masker);
+        java.time.Instant started = java.time.Instant.now();
+        ToolOutputs commands = new ToolOutputs(new LocalCommandRunner());
         try {
             Map<String, String> sysEnv = System.getenv();
             RouterSpec routerSpec = routerSpec();
@@ -245,7 +252,6 @@ public final class DeployCommand implements Callable<Integer> {
             String dir = stateDir != null ? stateDir
                     : sysEnv.get("SQUAD_STATE_DIR") != null ? sysEnv.get("SQUAD_STATE_DIR") + "/" + environment
                     : routerDir != null ? routerDir : ".squad-deploy/" + environment;
-            CommandRunner commands = new LocalCommandRunner();
             DockerClient client = new DockerClient(commands);
             LocalDeployFiles files = new LocalDeployFiles(Path.of(""));
             SquadDeployer deployer = new SquadDeployer(client, files, log, masker);
@@ -254,7 +260,7 @@ public final class DeployCommand implements Callable<Integer> {
             }
             OrchestratedSpec target = orchestrated.spec();
             if (target != null) {
-                return deployOrchestrated(target, commands, log, masker, sysEnv, out);
+                return deployOrchestrated(target, commands, log, masker, sysEnv, out, started);
             }
             List<String> containerEnv = new ArrayList<>();
             for (String e : env) {
@@ -298,6 +304,12 @@ public final class DeployCommand implements Callable<Integer> {
                 deployer.withHandover(trafficRouter, r -> switched[0] = toRouter.switchTo(r));
             }
             ReleaseRecord rec = deployer.deploy(request);
+            report.add("deploy", commands.addTo(ReportEvents.deployed("squad deploy", started, rec), "docker").finish(), masker, log);
+            if (switched[0] != null) {
+                SwitchResult sw = switched[0];
+                report.add("deploy", ReportEvents.switched("squad deploy", sw.verifiedAt() == null ? java.time.Instant.now() : sw.verifiedAt().minusMillis(sw.switchMillis()),
+                        rec.service(), routerSpec.describe(), sw, rec.version()).finishedAt(sw.verifiedAt()).finish(), masker, log);
+            }
             Map<String, Object> result = new LinkedHashMap<>(rec.toMap());
             if (handover != null) {
                 result.put("traffic", switched[0] == null ? null : switched[0].toMap());
@@ -317,6 +329,8 @@ public final class DeployCommand implements Callable<Integer> {
             err.flush();
             return NOT_STARTED;
         } catch (DeployException | RouterException e) {
+            report.add("deploy", commands.addTo(ReportEvents.failed("deploy", "squad deploy", started, "release of " + service + " " + (version != null ? version : image),
+                    e.getMessage()), "docker").finish(), masker, log);
             err.println(masker.mask("squad deploy failed: " + e.getMessage()));
             err.flush();
             return FAILED;
@@ -325,7 +339,7 @@ public final class DeployCommand implements Callable<Integer> {
 
     /** An orchestrated target (--swarm-service, --swarm-stack-file …): the orchestrator performs the rollout. */
     private Integer deployOrchestrated(OrchestratedSpec target, CommandRunner commands, ConsoleLog log, Masker masker, Map<String, String> sysEnv,
-                                       PrintWriter out) throws IOException, InterruptedException {
+                                       PrintWriter out, java.time.Instant started) throws IOException, InterruptedException {
         String unused = routerOptions.given() ? "--router" : migration != null ? "--migration" : replicas != null ? "--replicas"
                 : !composeFiles.isEmpty() ? "--compose-file" : docker ? "--docker" : ports != null ? "--ports" : buildContext != null ? "--build-context" : null;
         if (unused != null) {
@@ -337,6 +351,8 @@ public final class DeployCommand implements Callable<Integer> {
                 healthTimeout, buildUrl != null ? buildUrl : sysEnv.get("BUILD_URL"), target);
         OrchestratedRelease rel = Orchestrators.of(target, new OrchestratorContext(commands, log, masker, new CliSecretSource(null, sysEnv, masker)))
                 .deploy(req);
+        report.add("deploy", (commands instanceof ToolOutputs t ? t.addTo(ReportEvents.orchestrated("squad deploy", started, rel), rel.kind())
+                : ReportEvents.orchestrated("squad deploy", started, rel)).finish(), masker, log);
         if (json) {
             out.println(masker.mask(JSON.writeValueAsString(rel.toMap())));
         }

@@ -17,6 +17,8 @@ import io.jenkins.plugins.squaddeploy.engine.rollback.RollbackReport;
 import io.jenkins.plugins.squaddeploy.engine.rollback.Rollbacker;
 import io.jenkins.plugins.squaddeploy.engine.rollback.WebhookNotifier;
 import io.jenkins.plugins.squaddeploy.engine.secret.Credential;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvents;
+import io.jenkins.plugins.squaddeploy.engine.report.ToolOutputs;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
 import io.jenkins.plugins.squaddeploy.engine.spi.LocalCommandRunner;
@@ -116,6 +118,9 @@ public final class RollbackCommand implements Callable<Integer> {
     RouterOptions routerOptions = new RouterOptions();
 
     @Mixin
+    ReportOptions report = new ReportOptions();
+
+    @Mixin
     OrchestratedTargetOptions orchestrated = new OrchestratedTargetOptions();
 
 
@@ -166,7 +171,7 @@ public final class RollbackCommand implements Callable<Integer> {
             String dir = files.resolve(stateDir != null ? stateDir
                     : sysEnv.get("SQUAD_STATE_DIR") != null ? sysEnv.get("SQUAD_STATE_DIR") + "/" + environment : ".squad-deploy/" + environment);
             OrchestratedSpec target = orchestrated.spec();
-            LocalCommandRunner commands = new LocalCommandRunner();
+            ToolOutputs commands = new ToolOutputs(new LocalCommandRunner());
             OrchestratorContext ctx = new OrchestratorContext(commands, log, masker, new CliSecretSource(credentialsDir, sysEnv, masker));
             List<Deployment> deployments = target == null ? recorded(files, dir, sysEnv, masker) : current(target, ctx);
             String webhook = null;
@@ -179,6 +184,7 @@ public final class RollbackCommand implements Callable<Integer> {
             Incident incident = Incident.of(reason != null ? reason : "rolled back by hand (squad rollback)", Instant.now());
             RollbackReport r = new AutoRollback(deployments, incident, options, null, null, webhook, "squad rollback").run(rollbacker, log, masker,
                     Clock.systemUTC());
+            report.add("rollback", commands.addTo(ReportEvents.rollback("squad rollback", r), "rollback commands").finish(), masker, log);
             if (json) {
                 out.println(masker.mask(JSON.writeValueAsString(r.toMap())));
             }

@@ -10,6 +10,7 @@ import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotService;
 import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotSource;
 import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotSources;
 import io.jenkins.plugins.squaddeploy.engine.snapshot.ToolRunner;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvents;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -161,6 +162,8 @@ public final class SnapshotCommand implements Runnable {
         int progress;
         @Option(names = "--json", description = "print the result as JSON at the end")
         boolean json;
+        @Mixin
+        ReportOptions report = new ReportOptions();
     }
 
     abstract static class Sub implements Callable<Integer> {
@@ -182,6 +185,7 @@ public final class SnapshotCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             Masker masker = new Masker();
             ConsoleLog log = new CliConsole(out, masker);
+            java.time.Instant started = java.time.Instant.now();
             ToolRunner tools = ToolRunner.local();
             Thread hook = new Thread(tools::cancel, "squad-snapshot-cancel");
             try {
@@ -193,6 +197,7 @@ public final class SnapshotCommand implements Runnable {
                 SnapshotRequest req = b.build();
                 Runtime.getRuntime().addShutdownHook(hook);
                 Map<String, Object> result = new SnapshotService(tools, log, Clock.systemUTC()).run(req);
+                common.report.add("snapshot " + action(), ReportEvents.snapshot("squad snapshot", started, action(), result).finish(), masker, log);
                 if (common.json) {
                     out.println(masker.mask(JSON.writeValueAsString(result)));
                 }
@@ -203,6 +208,8 @@ public final class SnapshotCommand implements Runnable {
                 err.flush();
                 return BAD_PARAMETERS;
             } catch (SnapshotException e) {
+                common.report.add("snapshot " + action(), ReportEvents.failed("snapshot", "squad snapshot", started, "snapshot " + action(), e.getMessage())
+                        .detail("action", action()).finish(), masker, log);
                 err.println(masker.mask("squad snapshot " + action() + " failed: " + e.getMessage()));
                 err.flush();
                 return FAILED;

@@ -3,6 +3,8 @@ package io.jenkins.plugins.squaddeploy.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jenkins.plugins.squaddeploy.engine.ParameterException;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvents;
+import io.jenkins.plugins.squaddeploy.engine.report.ToolOutputs;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandRunner;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
@@ -58,6 +60,9 @@ public final class SwitchCommand implements Callable<Integer> {
 
     @Mixin
     RouterOptions routerOptions = new RouterOptions();
+
+    @Mixin
+    ReportOptions report = new ReportOptions();
 
 
     @Option(names = "--colour", paramLabel = "NAME=HOST:PORT[,HOST:PORT…]", description = "a colour and its servers (repeatable), e.g. green=127.0.0.1:8002")
@@ -115,7 +120,8 @@ public final class SwitchCommand implements Callable<Integer> {
         Masker masker = new Masker();
         ConsoleLog log = new CliConsole(out, masker);
         RouterHost host = new LocalRouterHost();
-        CommandRunner commands = new LocalCommandRunner();
+        ToolOutputs commands = new ToolOutputs(new LocalCommandRunner());
+        java.time.Instant started = java.time.Instant.now();
         try {
             if (active) {
                 String s = SwitchSpecs.service("--service", service);
@@ -127,6 +133,8 @@ public final class SwitchCommand implements Callable<Integer> {
             SwitchPlan plan = plan();
             TrafficRouter r = plan.router().create(plan.service(), host, commands, log);
             SwitchResult result = new BlueGreenSwitcher(r, host, log, masker).switchTo(plan.request(), plan.options());
+            report.add("switch", commands.addTo(ReportEvents.switched("squad switch", started, plan.service(), plan.router().describe(), result,
+                    plan.request().expectedVersion()), "router commands").finish(), masker, log);
             Map<String, Object> map = new LinkedHashMap<>(result.toMap());
             map.put("oldColourStopped", stopOld(plan, result, r, commands, log));
             if (json) {
@@ -139,10 +147,14 @@ public final class SwitchCommand implements Callable<Integer> {
             err.flush();
             return BAD_PARAMETERS;
         } catch (RouterException e) {
+            report.add("switch", commands.addTo(ReportEvents.failed("switch", "squad switch", started, "switch of " + service + " to " + to, e.getMessage()),
+                    "router commands").finish(), masker, log);
             err.println(masker.mask("squad switch: " + e.getMessage()));
             err.flush();
             return FAILED;
         } catch (SwitchFailedException e) {
+            report.add("switch", commands.addTo(ReportEvents.failed("switch", "squad switch", started, "switch of " + service + " to " + to, e.getMessage()),
+                    "router commands").finish(), masker, log);
             err.println(masker.mask(e.getMessage()));
             err.flush();
             return FAILED;

@@ -9,6 +9,8 @@ import io.jenkins.plugins.squaddeploy.engine.health.DirectProbeRunner;
 import io.jenkins.plugins.squaddeploy.engine.health.HealthReport;
 import io.jenkins.plugins.squaddeploy.engine.health.HealthVerifier;
 import io.jenkins.plugins.squaddeploy.engine.health.VerifyOptions;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportEvents;
+import io.jenkins.plugins.squaddeploy.engine.report.ToolOutputs;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
 import io.jenkins.plugins.squaddeploy.engine.spi.LocalCommandRunner;
@@ -125,17 +127,24 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the result as JSON after the table")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    ReportOptions report = new ReportOptions();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Masker masker = new Masker();
         ConsoleLog log = new CliConsole(out, masker);
+        java.time.Instant started = java.time.Instant.now();
         try {
             VerifyOptions options = VerifyOptions.ofSeconds(attempts, interval, timeout, deadline, successThreshold, failureThreshold)
                     .withWatch(watch, failureLimit, consecutiveErrorLimit, inconclusiveLimit);
             List<CheckSpec> specs = CheckSpecs.fromMaps(checkMaps(), new CliSecretSource(credentialsDir, System.getenv(), masker));
-            HealthReport report = new HealthVerifier(new DirectProbeRunner(new LocalCommandRunner()), log, masker).run(specs, options);
+            ToolOutputs tools = new ToolOutputs(new LocalCommandRunner());
+            HealthReport report = new HealthVerifier(new DirectProbeRunner(tools), log, masker).run(specs, options);
+            this.report.add("verify", tools.addTo(ReportEvents.health("squad verify", started, report, options.watching(), ""), "command checks").finish(),
+                    masker, log);
             if (json) {
                 out.println(masker.mask(JSON.writeValueAsString(report.toMap())));
             }
