@@ -6,6 +6,7 @@ import io.jenkins.plugins.squaddeploy.engine.ParameterException;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
 import io.jenkins.plugins.squaddeploy.engine.spi.CommandResult;
 import io.jenkins.plugins.squaddeploy.engine.spi.ConsoleLog;
+import io.jenkins.plugins.squaddeploy.engine.spi.StepConsole;
 import io.jenkins.plugins.squaddeploy.engine.traffic.BlueGreenSwitcher;
 import io.jenkins.plugins.squaddeploy.engine.traffic.SwitchRequest;
 import io.jenkins.plugins.squaddeploy.engine.traffic.SwitchResult;
@@ -359,11 +360,7 @@ public final class SquadDeployer {
     private void migrate(DeployRequest req, Runtime rt, String instance) throws IOException, InterruptedException {
         log.info("squadDeploy: running the migration once in " + rt.unit(instance) + ", before any traffic: " + String.join(" ", req.migration()));
         CommandResult r = rt.migrate(instance, req.migration(), req.migrationTimeout());
-        for (String line : (r.stdout() + r.stderr()).strip().split("\\R")) {
-            if (!line.isBlank()) {
-                log.detail(line);
-            }
-        }
+        StepConsole.toolOutput(log, r.stdout() + r.stderr(), StepConsole.TOOL_LINES, "the deploy report (squad-deploy-report/output/)");
         if (!r.succeeded()) {
             throw new DeployException("the migration " + String.join(" ", req.migration()) + " failed in " + rt.unit(instance) + " ("
                     + (r.timedOut() ? "timed out after " + req.migrationTimeout().toSeconds() + " s" : "exit " + r.exitCode() + ": " + r.lastLine())
