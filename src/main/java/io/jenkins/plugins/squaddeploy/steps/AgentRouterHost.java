@@ -5,6 +5,7 @@ import io.jenkins.plugins.squaddeploy.engine.kube.KubeApi;
 import io.jenkins.plugins.squaddeploy.engine.kube.KubeConnection;
 import io.jenkins.plugins.squaddeploy.engine.traffic.FileBackup;
 import io.jenkins.plugins.squaddeploy.engine.traffic.HaproxySocket;
+import io.jenkins.plugins.squaddeploy.engine.traffic.LocalRouterHost;
 import io.jenkins.plugins.squaddeploy.engine.traffic.RouterFiles;
 import io.jenkins.plugins.squaddeploy.engine.traffic.RouterHost;
 import io.jenkins.plugins.squaddeploy.engine.traffic.VersionProbe;
@@ -58,6 +59,46 @@ final class AgentRouterHost implements RouterHost {
     @Override
     public KubeApi kubernetes(KubeConnection connection) {
         return new AgentKubeApi(workspace, connection);
+    }
+
+    @Override
+    public String createSecretFile(String content) throws IOException, InterruptedException {
+        return workspace.act(new CreateSecretFile(content));
+    }
+
+    @Override
+    public void deleteSecretFile(String path) throws IOException, InterruptedException {
+        workspace.act(new DeleteSecretFile(path));
+    }
+
+    /** A 0600 file on the agent (engine LocalRouterHost does the file work there). */
+    static final class CreateSecretFile extends MasterToSlaveCallable<String, IOException> {
+        private static final long serialVersionUID = 1L;
+        private final String content;
+
+        CreateSecretFile(String content) {
+            this.content = content;
+        }
+
+        @Override
+        public String call() throws IOException {
+            return new LocalRouterHost().createSecretFile(content);
+        }
+    }
+
+    static final class DeleteSecretFile extends MasterToSlaveCallable<Void, IOException> {
+        private static final long serialVersionUID = 1L;
+        private final String path;
+
+        DeleteSecretFile(String path) {
+            this.path = path;
+        }
+
+        @Override
+        public Void call() {
+            new LocalRouterHost().deleteSecretFile(path);
+            return null;
+        }
     }
 
     static final class ReadFile extends MasterToSlaveCallable<String, IOException> {

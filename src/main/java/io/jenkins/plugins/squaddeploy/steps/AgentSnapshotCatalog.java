@@ -3,6 +3,7 @@ package io.jenkins.plugins.squaddeploy.steps;
 import hudson.EnvVars;
 import hudson.FilePath;
 import io.jenkins.plugins.squaddeploy.engine.rollback.SnapshotCatalog;
+import io.jenkins.plugins.squaddeploy.engine.snapshot.RdsRestore;
 import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotJobs;
 import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotRequest;
 import io.jenkins.plugins.squaddeploy.engine.snapshot.SnapshotSource;
@@ -61,7 +62,16 @@ final class AgentSnapshotCatalog implements SnapshotCatalog {
 
     @Override
     public Map<String, Object> restore(String id) throws IOException, InterruptedException {
-        return run(SnapshotRequest.builder(store).action("restore").source(source).snapshot(id).confirm(true).build(), true);
+        SnapshotRequest.Builder b = SnapshotRequest.builder(store).action("restore").source(source).snapshot(id).confirm(true);
+        if (source instanceof SnapshotSource.Rds rds) {
+            b.restoreTo(RdsRestore.target(rds, id)); // RDS restores into a new instance, named as externalRestore() said
+        }
+        return run(b.build(), true);
+    }
+
+    @Override
+    public List<String> externalRestore(String id) {
+        return source instanceof SnapshotSource.Rds rds ? RdsRestore.argv(rds, id, RdsRestore.target(rds, id)) : null;
     }
 
     private Map<String, Object> run(SnapshotRequest req, boolean relay) throws IOException, InterruptedException {

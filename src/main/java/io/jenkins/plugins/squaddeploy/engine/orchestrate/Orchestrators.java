@@ -8,7 +8,8 @@ import java.util.Map;
 public final class Orchestrators {
     public static final List<OrchestratorFactory> ALL = List.of(
             SwarmOrchestrator.FACTORY,
-            io.jenkins.plugins.squaddeploy.engine.kube.KubeOrchestrator.FACTORY
+            io.jenkins.plugins.squaddeploy.engine.kube.KubeOrchestrator.FACTORY,
+            io.jenkins.plugins.squaddeploy.engine.helm.HelmOrchestrator.FACTORY
     );
 
     private Orchestrators() {

@@ -80,7 +80,21 @@ public record DatabaseRollback(String selector, String approvedBy, String build)
                 + " is lost";
         log.warn("autoRollback: database: snapshot " + s.id() + (s.release() == null ? "" : " (release " + s.release() + ")") + ", taken "
                 + s.createdAt().truncatedTo(ChronoUnit.SECONDS) + "; " + window);
-        if (isProduction(environment) && approvedBy == null) {
+        List<String> external = catalog.externalRestore(s.id());
+        if (external != null) {
+            // RDS: the restore makes a NEW instance and the application must be pointed at it by hand, so it is never
+            // automatic, in any environment: the command is named, and run only with an approval.
+            String command = String.join(" ", external);
+            String after = "; the application keeps using its current database until its endpoint is switched to the new instance (not done by Squad Deploy)";
+            if (approvedBy == null) {
+                String msg = "restoring " + s.id() + " creates a new database instance and needs an approval (" + window + "); nothing was restored. It would run: "
+                        + command + after + ". Ask with input and call autoRollback again with databaseApprovedBy (vars/autoRollbackWithApproval does both)";
+                log.warn("autoRollback: database: " + msg);
+                return new DatabaseOutcome(DatabaseOutcome.Status.NEEDS_APPROVAL, s.id(), s.createdAt().toString(), loss, null, null, msg);
+            }
+            log.info("autoRollback: database: approved by " + approvedBy + ": " + command);
+        }
+        if (external == null && isProduction(environment) && approvedBy == null) {
             String msg = environment + " is production: restoring " + s.id() + " needs an approval (" + window + "); nothing was restored. "
                     + "Ask with input and call autoRollback again with databaseApprovedBy (vars/autoRollbackWithApproval does both)";
             log.warn("autoRollback: database: " + msg);
@@ -91,7 +105,8 @@ public record DatabaseRollback(String selector, String approvedBy, String build)
             Map<String, Object> r = catalog.restore(s.id());
             Object target = r.get("target");
             String msg = "restored " + s.id() + (target == null ? "" : " into " + target) + (r.get("restoreMs") == null ? "" : " in " + r.get("restoreMs") + " ms")
-                    + "; " + window + (approvedBy == null ? "" : "; approved by " + approvedBy);
+                    + "; " + window + (approvedBy == null ? "" : "; approved by " + approvedBy)
+                    + (external == null ? "" : "; point the application's database endpoint at the new instance");
             log.info("autoRollback: database: " + msg);
             return new DatabaseOutcome(DatabaseOutcome.Status.RESTORED, s.id(), s.createdAt().toString(), loss, target == null ? null : target.toString(),
                     approvedBy, msg);

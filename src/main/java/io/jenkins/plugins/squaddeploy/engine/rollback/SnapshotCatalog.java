@@ -23,4 +23,12 @@ public interface SnapshotCatalog {
 
     /** Restores {@code id} into the source database, replacing its data; returns what dbSnapshot reports (target, restoreMs, …). */
     Map<String, Object> restore(String id) throws IOException, InterruptedException;
+
+    /**
+     * For a snapshot whose restore creates a new database elsewhere instead of restoring into the source (RDS: a new
+     * instance), the command the restore runs, for the approval message; null for restores into the source database.
+     */
+    default List<String> externalRestore(String id) {
+        return null;
+    }
 }

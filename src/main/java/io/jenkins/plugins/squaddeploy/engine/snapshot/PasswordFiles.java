@@ -13,12 +13,12 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Short-lived 0600 password files for tools that read a password file (PGPASSFILE), in one private directory per user:
+ * Short-lived 0600 secret files for tools that read a password file (PGPASSFILE), a kubeconfig (KUBECONFIG) or a values file, in one private directory per user:
  * {@code <java.io.tmpdir>/squad-secrets-<user>/} (0700, owned by this user, not a symbolic link, else refused). Each file
  * is named after the process that wrote it ({@code pgpass-<pid>-<random>}) and deleted when the tool is done; files of
  * processes that no longer run (a JVM killed with SIGKILL cannot clean up) are deleted by the next one created.
  */
-final class PasswordFiles {
+public final class PasswordFiles {
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -30,7 +30,8 @@ final class PasswordFiles {
         return Path.of(System.getProperty("java.io.tmpdir"), "squad-secrets-" + user);
     }
 
-    static synchronized Path create(String content) throws IOException {
+    /** A new 0600 file holding {@code content} (a password file, a kubeconfig, a Helm values file of secrets). */
+    public static synchronized Path create(String content) throws IOException {
         Path dir = dir();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             try {
@@ -52,7 +53,7 @@ final class PasswordFiles {
         return file;
     }
 
-    static void delete(Path file) {
+    public static void delete(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {

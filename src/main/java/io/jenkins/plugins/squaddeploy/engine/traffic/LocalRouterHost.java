@@ -37,4 +37,14 @@ public final class LocalRouterHost implements RouterHost {
     public KubeApi kubernetes(KubeConnection connection) {
         return new LocalKubeApi(connection);
     }
+
+    @Override
+    public String createSecretFile(String content) throws IOException {
+        return io.jenkins.plugins.squaddeploy.engine.snapshot.PasswordFiles.create(content).toString();
+    }
+
+    @Override
+    public void deleteSecretFile(String path) {
+        io.jenkins.plugins.squaddeploy.engine.snapshot.PasswordFiles.delete(java.nio.file.Path.of(path));
+    }
 }

@@ -36,4 +36,15 @@ public interface RouterHost {
     default KubeApi kubernetes(KubeConnection connection) {
         throw new UnsupportedOperationException("this router host makes no Kubernetes API calls");
     }
+
+    /**
+     * Writes {@code content} to a new 0600 file in a private per-user directory on this machine (a kubeconfig for helm, a
+     * values file of secrets) and returns its path; the caller deletes it with {@link #deleteSecretFile} when the tool is done.
+     */
+    default String createSecretFile(String content) throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("this host writes no files");
+    }
+
+    default void deleteSecretFile(String path) throws IOException, InterruptedException {
+    }
 }
