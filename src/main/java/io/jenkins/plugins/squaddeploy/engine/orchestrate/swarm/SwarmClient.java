@@ -33,9 +33,11 @@ final class SwarmClient {
      *                      rollback_completed; null when the service was never updated
      * @param replicas      replicated mode: the desired replicas; null for global mode
      * @param taskTemplate  {@code Spec.TaskTemplate} as JSON text, to tell whether a stack deploy changed the service
+     * @param updateStartedAt {@code UpdateStatus.StartedAt}: which update the state belongs to (Swarm sets the new one a moment
+     *                      after {@code service update} returned, so until then the state is the previous update's)
      */
     record Service(String name, String id, String image, String previousImage, long version, String updateState, String updateMessage,
-                   Integer replicas, String taskTemplate, Map<String, String> labels) {
+                   Integer replicas, String taskTemplate, Map<String, String> labels, String updateStartedAt) {
         boolean rolledBackBySwarm() {
             return updateState != null && updateState.startsWith("rollback_") ;
         }
@@ -119,7 +121,8 @@ final class SwarmClient {
                 prev.isMissingNode() || prev.isNull() ? null : text(prev.path("TaskTemplate").path("ContainerSpec").path("Image")),
                 s.path("Version").path("Index").asLong(), us.isMissingNode() || us.isNull() ? null : text(us.path("State")),
                 us.isMissingNode() || us.isNull() ? null : text(us.path("Message")),
-                repl.isMissingNode() ? null : repl.path("Replicas").asInt(1), spec.path("TaskTemplate").toString(), labels);
+                repl.isMissingNode() ? null : repl.path("Replicas").asInt(1), spec.path("TaskTemplate").toString(), labels,
+                us.isMissingNode() || us.isNull() ? null : text(us.path("StartedAt")));
     }
 
     /** The current task of every slot (the newest, not the history lines). */

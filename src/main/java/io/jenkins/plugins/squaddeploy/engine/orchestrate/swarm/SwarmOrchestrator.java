@@ -58,6 +58,8 @@ public final class SwarmOrchestrator implements Orchestrator {
     private long progressMillis = 5000;
     /** Swarm's message while it rolled a service back by itself (the final state only says "rollback completed"). */
     private final Map<String, String> swarmReasons = new LinkedHashMap<>();
+    /** UpdateStatus.StartedAt of each service just before this class changed it: a state with that start is stale. */
+    private final Map<String, String> staleUpdate = new LinkedHashMap<>();
 
     public SwarmOrchestrator(SwarmSpec spec, OrchestratorContext context) {
         this.spec = spec;
@@ -169,6 +171,7 @@ public final class SwarmOrchestrator implements Orchestrator {
                 args.addAll(List.of("--update-max-failure-ratio", spec.maxFailureRatio()));
             }
             args.add(s);
+            staleUpdate.put(s, String.valueOf(was.updateStartedAt()));
             log.info("squadDeploy: swarm: docker " + String.join(" ", args));
             try {
                 docker.ok("docker service update " + s, args, Map.of(), COMMAND_TIMEOUT);
@@ -187,6 +190,7 @@ public final class SwarmOrchestrator implements Orchestrator {
                              Map<String, String> target, List<String> notes) throws IOException, InterruptedException {
         List<String> args = List.of("stack", "deploy", "--resolve-image", "never", "-c", spec.stackFile(), spec.stack());
         log.info("squadDeploy: swarm: docker " + String.join(" ", args) + " (" + spec.imageVariable() + "=" + req.image() + ", VERSION=" + req.version() + ")");
+        before.forEach((name, svc) -> staleUpdate.put(name, svc == null ? "null" : String.valueOf(svc.updateStartedAt())));
         Map<String, String> env = new LinkedHashMap<>();
         env.put(spec.imageVariable(), req.image());
         env.put("VERSION", req.version());
@@ -321,6 +325,7 @@ public final class SwarmOrchestrator implements Orchestrator {
             args = List.of("service", "update", "--detach", "--no-resolve-image", "--image", image, service);
         }
         log.info(who + ": swarm: docker " + String.join(" ", args));
+        staleUpdate.put(service, String.valueOf(now.updateStartedAt()));
         docker.ok("docker " + args.get(1) + " " + service, args, Map.of(), COMMAND_TIMEOUT);
         return String.join(" ", args);
     }
@@ -391,6 +396,10 @@ public final class SwarmOrchestrator implements Orchestrator {
             return new Verdict(true, "the service disappeared", "gone");
         }
         String state = s.updateState();
+        boolean stale = state != null && staleUpdate.containsKey(service) && staleUpdate.get(service).equals(String.valueOf(s.updateStartedAt()));
+        if (stale) {
+            state = null; // the previous update's state: Swarm has not started this one yet; only the tasks tell
+        }
         String msg = s.updateMessage() == null || s.updateMessage().isBlank() ? "" : " (" + s.updateMessage() + ")";
         if (!backward && state != null && state.startsWith("rollback_")) {
             if ("rollback_started".equals(state)) {

@@ -141,6 +141,12 @@ class SwarmOrchestratorTest {
         RollbackReport again = rollbacker.rollBack(List.of(recorded), null, RollbackOptions.defaults());
         assertThat(again.status()).isEqualTo(RollbackReport.Status.ALREADY_ROLLED_BACK);
         assertThat(swarm.specVersion(svc)).isEqualTo(version);
+
+        // releasing again right after a rollback: the new release is judged by its own update, never by the rollback's
+        // UpdateStatus (rollback_completed), which must not be taken for a rollback of the new release
+        OrchestratedRelease again2 = o.deploy(request(good2, null, SwarmSpec.of(target, "target")));
+        assertThat(again2.unit(svc).previousImage()).isEqualTo(good1);
+        awaitVersion(port, V2);
     }
 
     @Test
