@@ -36,6 +36,7 @@ public class SquadReportStep extends Step implements Serializable {
     private String status = "INFO";
     private List<String> details = new ArrayList<>();
     private String approvedBy;
+    private String approvedAt;
     private String output;
 
     @DataBoundConstructor
@@ -83,6 +84,16 @@ public class SquadReportStep extends Step implements Serializable {
         this.approvedBy = approvedBy == null || approvedBy.isBlank() ? null : approvedBy.strip();
     }
 
+    public String getApprovedAt() {
+        return approvedAt;
+    }
+
+    /** When the approval was given (ISO-8601, e.g. from input's answer time); default: now. */
+    @DataBoundSetter
+    public void setApprovedAt(String approvedAt) {
+        this.approvedAt = approvedAt == null || approvedAt.isBlank() ? null : approvedAt.strip();
+    }
+
     public String getOutput() {
         return output;
     }
@@ -114,8 +125,19 @@ public class SquadReportStep extends Step implements Serializable {
             }
             b.detail(d.substring(0, eq).strip(), d.substring(eq + 1).strip());
         }
+        Instant at = now;
+        if (approvedAt != null) {
+            if (approvedBy == null) {
+                throw new AbortException("squadReport: approvedAt: given without approvedBy; expected both, e.g. approvedBy: 'alice', approvedAt: '2026-11-22T05:00:00Z'");
+            }
+            try {
+                at = Instant.parse(approvedAt);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new AbortException("squadReport: approvedAt: got '" + approvedAt + "'; expected an ISO-8601 UTC time such as 2026-11-22T05:00:00Z");
+            }
+        }
         if (approvedBy != null) {
-            b.approval(approvedBy, now, event.strip());
+            b.approval(approvedBy, at, event.strip());
         }
         b.output(event.strip(), output);
         return b.finishedAt(now).finish();

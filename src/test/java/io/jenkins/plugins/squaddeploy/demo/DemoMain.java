@@ -133,6 +133,7 @@ public final class DemoMain {
                 System.out.println();
                 calls += run.channel().calls();
                 say("build #" + build + " " + run.result() + " in " + run.duration().toMillis() + " ms" + (bad ? " (expected: FAILURE)" : ""));
+                say("deploy report of build #" + build + ": " + run.build().getRootDir().toPath().resolve("squad-deploy-report/report.html").toUri());
                 if (bad) {
                     restored = run.consoleLines().stream().map(String::strip).map(RESTORED::matcher).filter(Matcher::find)
                             .findFirst().orElse(null);

@@ -222,6 +222,10 @@ class JenkinsfileExampleTest {
                 .containsPattern("Rollback: 2\\.1\\.0 \\(blue\\) → 2\\.0\\.0 \\(green\\); time to restore \\d+ ms")
                 .contains("Release pipeline finished: FAILURE (build #4)");
         assertNoSecrets(four);
+        assertThat(four.artifacts()).as("the deploy report is archived").contains("squad-deploy-report/report.html", "squad-deploy-report/report.json");
+        String report = java.nio.file.Files.readString(four.build().getRootDir().toPath().resolve("squad-deploy-report/report.json"));
+        assertThat(report).contains("\"type\" : \"snapshot\"").contains("\"type\" : \"deploy\"").contains("\"type\" : \"watch\"")
+                .contains("\"result\" : \"ROLLED_BACK\"");
         Poll.until("2.0.0 through nginx after the rollback", Duration.ofSeconds(10), () -> throughNginx().equals("200 2.0.0"));
         assertThat(running(service + "-blue")).as("the failed colour is stopped").isFalse();
     }
