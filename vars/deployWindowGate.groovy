@@ -17,11 +17,13 @@ def call(Map args = [:]) {
     def w = deployWindow(options)
     if (w.inside) {
         squadAudit(type: 'deploy-window', summary: "inside the window: ${w.message}", status: 'OK',
+                   title: "inside the deploy window ${w.window}",
                    details: ["window=${w.window}", "closesAt=${w.closesAt}"])
         return w + [override: null]
     }
     if (!(args.hotfix as boolean)) {
         squadAudit(type: 'deploy-window', summary: "stopped: ${w.message}", status: 'FAILED',
+                   title: "outside the deploy window: the next one (${w.window}) opens ${w.opensAt}",
                    details: ["nextWindow=${w.window}", "opensAt=${w.opensAt}"])
         error("deployWindow: no deploy now: ${w.message}. A hotfix outside the window needs hotfix: true, a reason and an approval.")
     }
@@ -37,6 +39,6 @@ def call(Map args = [:]) {
                             timeoutUnit: args.timeoutUnit ?: 'MINUTES', onTimeout: 'abort', id: 'WindowOverride')
     def by = gate.approvedBy.join(', ')
     squadAudit(type: 'window-override', summary: "deploy window OVERRIDDEN for a hotfix: '${reason}', approved by ${by}; ${w.message}",
-               status: 'WARNING', details: ["reason=${reason}", "approvedBy=${by}", "nextWindow=${w.window}", "opensAt=${w.opensAt}"])
+               status: 'WARNING', title: "hotfix outside the deploy window, approved by ${by}", details: ["reason=${reason}", "approvedBy=${by}", "nextWindow=${w.window}", "opensAt=${w.opensAt}"])
     return w + [override: [reason: reason, approvedBy: by, approvals: gate.approvals]]
 }

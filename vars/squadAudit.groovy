@@ -12,7 +12,8 @@ def call(Map event = [:]) {
     echo "audit: ${line}"
     String what = oneLine(event.what ?: event.summary)
     for (Object a in (event.approvals ?: [])) {
-        squadReport event: what, type: 'approval', status: 'OK', approvedBy: a.approver.toString(), details: approvalDetails(a)
+        squadReport event: what, type: 'approval', status: 'OK', approvedBy: a.approver.toString(), approvedAt: a.at.toString(),
+                    details: approvalDetails(a)
     }
     squadReport event: oneLine(event.title ?: event.summary), type: event.type, status: event.status ?: 'INFO',
                 details: lines(event.details ?: [])

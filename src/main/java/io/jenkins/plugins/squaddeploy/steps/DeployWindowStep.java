@@ -5,6 +5,7 @@ import hudson.Extension;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.squaddeploy.engine.ParameterException;
 import io.jenkins.plugins.squaddeploy.engine.secret.Masker;
+import io.jenkins.plugins.squaddeploy.engine.spi.StepConsole;
 import io.jenkins.plugins.squaddeploy.engine.window.DeployWindows;
 import java.io.Serializable;
 import java.time.Instant;
@@ -93,17 +94,23 @@ public class DeployWindowStep extends Step implements Serializable {
         return StepExecutions.synchronous(context, ctx -> {
             Masker masker = new Masker();
             ListenerConsoleLog log = new ListenerConsoleLog(ctx.get(TaskListener.class), masker);
+            StepConsole console = StepConsole.start(log, "deployWindow", "check " + (windows.size() == 1 ? "the deploy window " + windows.get(0)
+                    : windows.size() + " deploy windows") + (at == null || at.isBlank() ? " now" : " at " + at));
             Map<String, Object> r;
             try {
                 r = decide();
             } catch (ParameterException e) {
+                console.failed(e.getMessage());
                 throw new AbortException("deployWindow: " + e.getMessage());
             }
             log.info("deployWindow: " + r.get("message"));
             if (!(Boolean) r.get("inside") && failOutside) {
+                console.failed("outside the window; next opens " + r.get("opensAt"));
                 throw new AbortException("deployWindow: no deploy now: " + r.get("message")
                         + ". A hotfix outside the window needs an override with a reason and an approval.");
             }
+            console.ok((Boolean) r.get("inside") ? "inside " + r.get("window") + ", closes " + r.get("closesAt")
+                    : "outside the windows; next " + r.get("window") + " opens " + r.get("opensAt"));
             return r;
         });
     }

@@ -192,7 +192,9 @@ class ApprovalGateVarTest {
                 """);
         assertResult(run, Result.SUCCESS);
         assertThat(run.console())
-                .contains("[Pipeline] deployWindow\ndeployWindow: inside the deploy window 'Thu 14:00-16:00 America/New_York' at Thu 2026-11-26 14:30")
+                .contains("[Pipeline] deployWindow\ndeployWindow ▶ check 2 deploy windows at 2026-11-26T19:30:00Z\n"
+                        + "deployWindow: inside the deploy window 'Thu 14:00-16:00 America/New_York' at Thu 2026-11-26 14:30")
+                .contains("deployWindow ✔ inside Thu 14:00-16:00 America/New_York, closes 2026-11-26T16:00-05:00 (took ")
                 .contains("audit: [deploy-window] inside the window: inside the deploy window")
                 .contains("inside=true window=Thu 14:00-16:00 America/New_York closesAt=2026-11-26T16:00-05:00 override=null");
     }

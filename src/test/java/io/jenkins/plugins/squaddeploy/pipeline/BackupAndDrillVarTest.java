@@ -72,7 +72,7 @@ class BackupAndDrillVarTest {
                 """.formatted(store, sources(store)));
         assertResult(backup, Result.SUCCESS);
         assertThat(backup.console())
-                .contains("[Pipeline] dbSnapshot\ndbSnapshot: snapshot of postgresql://127.0.0.1:" + pg.port() + "/app (series squad-db)")
+                .contains("dbSnapshot: snapshot of postgresql://127.0.0.1:" + pg.port() + "/app (series squad-db)")
                 .containsPattern("dbSnapshot: created \\S+-squad-db: ")
                 .containsPattern("dbSnapshot: created \\S+-config: ")
                 .containsPattern("scheduledBackup: squad-db: newest verified snapshot \\S+-squad-db is 0\\.0 h old \\(limit 26\\.0 h\\)")
@@ -112,6 +112,37 @@ class BackupAndDrillVarTest {
             rs.next();
             assertThat(rs.getInt(1)).isZero();
         }
+    }
+
+    /** docs/examples/squad-api-backup.Jenkinsfile then docs/examples/dr-drill.Jenkinsfile, as they are in the repository. */
+    @Test
+    void theBackupAndDrillExamplesRunAsWritten() throws Exception {
+        TestCredentials.add(new TestCredentials.UsernamePassword("app-db", pg.user(), pg.password()));
+        Path examples = PipelineHarness.defaultRepoRoot().resolve("docs/examples");
+        String store = dir.resolve("store-examples").toString();
+        Path artifacts = dir.resolve("example-artifacts");
+        PipelineRun backup = new PipelineHarness().jobName("squad-api-backup").user("timer").artifactsDir(artifacts.resolve("backup"))
+                .param("STORE", store).param("POSTGRES", "127.0.0.1:" + pg.port()).param("POSTGRES_DB", "app")
+                .param("CONFIG_DIR", dir.resolve("app").toString())
+                .run(examples.resolve("squad-api-backup.Jenkinsfile"));
+        assertResult(backup, Result.SUCCESS);
+        assertThat(backup.triggers()).containsExactly("cron('H 2 * * *')");
+        assertThat(backup.console())
+                .contains("NOTIFY (#squad-alerts): SUCCESS: backup of " + store + ": 2 snapshot(s) created and verified, 0 pruned")
+                .contains("Backup: 2 store(s) backed up, 0 old snapshot(s) pruned");
+        assertThat(backup.artifacts()).contains("squad-deploy-report/report.json");
+
+        PipelineRun drill = new PipelineHarness().jobName("dr-drill").user("timer").artifactsDir(artifacts.resolve("drill"))
+                .param("STORE", store).param("POSTGRES", "127.0.0.1:" + pg.port()).param("POSTGRES_DB", "app")
+                .param("CONFIG_DIR", dir.resolve("app").toString()).param("SMOKE_QUERY", "SELECT count(*) = 500 FROM rate_limits")
+                .run(examples.resolve("dr-drill.Jenkinsfile"));
+        assertResult(drill, Result.SUCCESS);
+        assertThat(drill.console())
+                .contains("dbSnapshot: check 1 passed: SELECT count(*) = 500 FROM rate_limits")
+                .containsPattern("DR squad-db: PASSED; RTO \\d+ ms, RPO \\d+ s; restore into scratch database squad_scratch_\\S+ \\(dropped\\), 1 smoke query")
+                .containsPattern("DR squad-config: PASSED; RTO \\d+ ms, RPO \\d+ s; restore into the scratch directory ");
+        assertThat(drill.testResults()).singleElement().satisfies(t -> assertThat(t.getPassCount()).isEqualTo(2));
+        assertThat(Files.readString(artifacts.resolve("drill/dr-report/dr-test.xml"))).contains("tests=\"2\" failures=\"0\"");
     }
 
     @Test

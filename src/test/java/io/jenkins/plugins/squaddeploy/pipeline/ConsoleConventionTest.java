@@ -29,9 +29,10 @@ class ConsoleConventionTest {
                         + " colours: [colour(name: 'blue', servers: ['127.0.0.1:8001']), colour(name: 'green', servers: ['127.0.0.1:8002'])]",
                 "dbSnapshot", "dbSnapshot store: '" + tmp.resolve("store") + "', action: 'explode'",
                 "autoRollback", "autoRollback service: 'a;b'",
-                "squadReport", "squadReport event: 'x', status: 'GREAT'");
+                "squadReport", "squadReport event: 'x', status: 'GREAT'",
+                "deployWindow", "deployWindow windows: ['Sat 2-4']");
         Map<String, String> parameter = Map.of("verifyHealth", "checks[0].url", "squadDeploy", "image", "blueGreenSwitch", "to", "dbSnapshot", "action",
-                "autoRollback", "service", "squadReport", "status");
+                "autoRollback", "service", "squadReport", "status", "deployWindow", "windows[0]");
         StringBuilder script = new StringBuilder("node {\n");
         for (Map.Entry<String, String> c : calls.entrySet()) {
             script.append("  try {\n    ").append(c.getValue()).append("\n  } catch (e) {\n    echo 'caught'\n  }\n");

@@ -118,7 +118,11 @@ class JenkinsfileExampleTest {
                 .param("POSTGRES_DB", postgres.database())
                 .param("REDIS", "127.0.0.1:" + redis.port())
                 .param("BACKUP_STORE", dir.resolve("backups").toString())
-                .param("HEALTH_ATTEMPTS", "5");
+                .param("HEALTH_ATTEMPTS", "5")
+                .param("APPROVERS", "release-managers")
+                // started by bob; alice (release-managers) approves production releases with a reason and a ticket
+                .user("bob").group("release-managers", "alice", "bob")
+                .onInput(r -> InputAnswer.approve("alice", Map.of("REASON", "release notes reviewed", "TICKET", "CHG-" + build)));
     }
 
     private static Path jenkinsfile() {
@@ -144,13 +148,17 @@ class JenkinsfileExampleTest {
         // build 1: the first release; nothing serves yet, so the pre-flight checks PostgreSQL and Redis only
         PipelineRun one = harness(1, "1.0.0").run(jenkinsfile());
         assertResult(one, Result.SUCCESS);
-        assertThat(one.stages()).extracting(PipelineRun.StageRecord::name).containsExactly("Pre-flight", "Backup", "Deploy", "Verify");
+        assertThat(one.stages()).extracting(PipelineRun.StageRecord::name)
+                .containsExactly("Pre-flight", "Backup", "Prepare", "Approval", "Deploy", "Verify", "Release");
         assertThat(one.stages()).extracting(PipelineRun.StageRecord::status).containsOnly(StageStatus.RAN);
         assertThat(one.console())
                 .contains("Loading library squad-deploy@main")
                 .contains("Pre-flight: no release of " + service + " serves yet (nginx routes to no colour): checking PostgreSQL and Redis")
                 .contains("verifyHealth: all 2 check(s) passed")
                 .contains("Pre-flight passed: 2 checks in ")
+                .contains("approvalGate: waiting for 1 approval(s) by distinct people among release-managers; bob started this build and cannot approve it")
+                .contains("approvalGate: approval 1 of 1 by alice: release notes reviewed (CHG-1)")
+                .contains("audit: [approval] APPROVED: 'Release " + service + " 1.0.0 to production?'; 1 of 1 approval(s): alice at ")
                 .containsPattern("dbSnapshot: created \\S+-postgres-" + postgres.database() + ": ")
                 .containsPattern("Backup: snapshot \\S+ of " + postgres.database() + ", \\d+ bytes, sha256 [0-9a-f]{64}")
                 .contains("squadDeploy: live colour: none (no colour is running (first release)); the new release goes to blue")
@@ -162,7 +170,9 @@ class JenkinsfileExampleTest {
                 .endsWith("[Pipeline] End of Pipeline\nFinished: SUCCESS\n");
         assertNoSecrets(one);
         assertThat(throughNginx()).isEqualTo("200 1.0.0");
-        assertThat(one.options()).contains("timeout(time: 30, unit: 'MINUTES')", "disableConcurrentBuilds()", "timestamps()");
+        assertThat(one.options()).contains("timeout(time: 8, unit: 'HOURS')", "disableConcurrentBuilds()", "timestamps()");
+        assertThat(one.inputs()).singleElement().satisfies(i -> assertThat(i.submitter()).isEqualTo("release-managers"));
+        assertThat(one.artifacts()).contains("squad-deploy-report/report.json", "squad-deploy-report/report.html");
 
         // build 2: 2.0.0 blue-green; 1.0.0 is live, so the pre-flight checks it through nginx too; the switch goes through nginx
         PipelineRun two = harness(2, "2.0.0").run(jenkinsfile());
@@ -198,7 +208,8 @@ class JenkinsfileExampleTest {
         PipelineRun three = harness(3, "9.9.9").run(jenkinsfile());
         assertResult(three, Result.FAILURE);
         assertThat(three.stages()).extracting(PipelineRun.StageRecord::status)
-                .containsExactly(StageStatus.RAN, StageStatus.RAN, StageStatus.FAILED, StageStatus.SKIPPED_FOR_FAILURE);
+                .containsExactly(StageStatus.RAN, StageStatus.RAN, StageStatus.RAN, StageStatus.RAN, StageStatus.FAILED,
+                        StageStatus.SKIPPED_FOR_FAILURE, StageStatus.FAILED);
         List<String> lines = three.consoleLines();
         assertThat(lines).anyMatch(l -> l.startsWith("ERROR: squadDeploy failed: the image squad-sample:9.9.9 is not on the Docker host and imageSource is 'local'"));
         assertThat(three.console()).contains("Release of " + service + " 9.9.9 FAILED: the stage above says why.")
@@ -213,7 +224,8 @@ class JenkinsfileExampleTest {
         PipelineRun four = harness(4, "2.1.0").param("CONTAINER_ENV", "ERROR_RATE=50").param("WATCH_SECONDS", "10").run(jenkinsfile());
         assertResult(four, Result.FAILURE);
         assertThat(four.stages()).extracting(PipelineRun.StageRecord::status)
-                .containsExactly(StageStatus.RAN, StageStatus.RAN, StageStatus.RAN, StageStatus.FAILED);
+                .containsExactly(StageStatus.RAN, StageStatus.RAN, StageStatus.RAN, StageStatus.RAN, StageStatus.RAN, StageStatus.FAILED,
+                        StageStatus.FAILED);
         assertThat(four.console())
                 .contains("squadDeploy: live colour: green (the nginx router sends traffic to green); the new release goes to blue")
                 .contains("Verify: watching 2.1.0 through nginx for 10 s")

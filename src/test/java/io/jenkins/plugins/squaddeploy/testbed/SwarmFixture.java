@@ -59,7 +59,7 @@ public final class SwarmFixture implements AutoCloseable {
     public String createService(String name, String image, int port, String... extra) {
         List<String> args = new ArrayList<>(List.of("service", "create", "--detach", "--name", name, "--network", "host", "--env", "PORT=" + port,
                 "--label", Testbed.LABEL + "=1", "--replicas", "1", "--update-monitor", "1s", "--update-failure-action", "rollback",
-                "--rollback-monitor", "1s", "--no-resolve-image", "--stop-grace-period", "2s"));
+                "--rollback-monitor", "1s", "--no-resolve-image"));
         args.addAll(List.of(extra));
         args.add(image);
         synchronized (this) {

@@ -48,7 +48,7 @@ class SwarmSnapshotTest {
             s.execute("INSERT INTO notes (body) SELECT 'Notiz Nr. ' || g || ' — ünïcödé' FROM generate_series(1, 2000) g");
         }
         service = swarm.newName("pgtools");
-        swarm.docker.ok(Duration.ofSeconds(60), "service", "create", "--detach", "--name", service, "--network", "host", "--no-healthcheck", "--stop-grace-period", "1s",
+        swarm.docker.ok(Duration.ofSeconds(60), "service", "create", "--detach", "--name", service, "--network", "host", "--no-healthcheck",
                 "--no-resolve-image", "--label", "squad.test=1",
                 "--mount", "type=bind,source=/usr,target=/usr,readonly", "--mount", "type=bind,source=/usr/lib,target=/lib,readonly",
                 "--mount", "type=bind,source=/usr/lib64,target=/lib64,readonly",
