@@ -38,7 +38,19 @@ public interface DeployFiles {
     void unlock(String lockFile, String token) throws IOException, InterruptedException;
 
     /** Outcome of {@link #tryLock}: a token when acquired, else who holds it (may be empty when unknown). */
-    record LockResult(String token, Map<String, String> holder) implements Serializable {
+    record LockResult(String token, Map<String, String> holder, Map<String, String> stale) implements Serializable {
+        public LockResult(String token, Map<String, String> holder) {
+            this(token, holder, null);
+        }
+
+        /**
+         * When acquired over a lock whose holder ended without releasing it (killed, crashed, its controller gone): who
+         * that was, as its holder file said; else null.
+         */
+        public Map<String, String> stale() {
+            return stale;
+        }
+
         public boolean acquired() {
             return token != null;
         }

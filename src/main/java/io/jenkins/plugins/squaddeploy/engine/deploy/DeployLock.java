@@ -66,6 +66,10 @@ public final class DeployLock implements AutoCloseable {
         while (true) {
             DeployFiles.LockResult r = files.tryLock(lockFile, holder);
             if (r.acquired()) {
+                if (r.stale() != null) {
+                    log.warn("squadDeploy: took over a stale deploy lock of " + what + ": it was held by " + describe(r.stale())
+                            + ", which ended without releasing it (killed or crashed); check what that deploy left behind");
+                }
                 if (lastHolder != null) {
                     log.info("squadDeploy: got the deploy lock of " + what + " after " + seconds(System.nanoTime() - start) + " s");
                 }

@@ -136,6 +136,8 @@ public final class LocalDeployFiles implements DeployFiles {
                 ch.close();
                 return new LockResult(null, readHolder(lock));
             }
+            // a holder file under a free lock: its holder ended without unlocking (kill -9, crash, lease run out)
+            Map<String, String> stale = readHolder(lock);
             String token = HexFormat.of().formatHex(randomBytes(16));
             Map<String, String> me = new LinkedHashMap<>(holder);
             me.put("host", hostName());
@@ -149,7 +151,7 @@ public final class LocalDeployFiles implements DeployFiles {
                 throw e;
             }
             HELD.put(key, new Held(token, ch, fl));
-            return new LockResult(token, me);
+            return new LockResult(token, me, stale.isEmpty() ? null : stale);
         }
     }
 
