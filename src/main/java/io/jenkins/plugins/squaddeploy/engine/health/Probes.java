@@ -168,6 +168,10 @@ public final class Probes {
             return ProbeOutcome.error("Prometheus answered HTTP " + response.statusCode() + " with a body that is not JSON" + snippet(response.body()), latency);
         }
         if (!"success".equals(answer.get("status"))) {
+            if (answer.get("status") == null) { // not a Prometheus API answer (a proxy, another service on that port)
+                return ProbeOutcome.error("Prometheus answered HTTP " + response.statusCode() + " with JSON that is not a query result (no \"status\")"
+                        + snippet(response.body()), latency);
+            }
             return ProbeOutcome.error("Prometheus query failed: " + answer.get("errorType") + ": " + answer.get("error"), latency);
         }
         java.util.List<Double> values = new java.util.ArrayList<>();

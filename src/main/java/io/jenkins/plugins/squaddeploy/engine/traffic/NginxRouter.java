@@ -46,7 +46,51 @@ public final class NginxRouter implements TrafficRouter {
 
     @Override
     public String activeColour() throws IOException, InterruptedException {
+        recoverCutSwitch();
         return colourIn(host.readFile(spec.config()));
+    }
+
+    /**
+     * {@code <config>.switching}: written before a switch replaces the upstream file, removed once nginx was reloaded
+     * (or the file put back). Left behind only when the switch was cut (the process killed, the agent lost) — then the
+     * file may name the new colour while nginx still runs the old one.
+     */
+    String pendingFile() {
+        return spec.config() + ".switching";
+    }
+
+    /**
+     * After a cut switch, makes the file and the running nginx agree again, conservatively: when the file was already
+     * replaced, the previous upstream (what served before the cut switch) is put back and nginx reloaded; the switch
+     * itself is never finished unverified. A no-op when no switch was cut.
+     */
+    void recoverCutSwitch() throws IOException, InterruptedException {
+        String pending = host.readFile(pendingFile());
+        if (pending == null) {
+            return;
+        }
+        Matcher m = Pattern.compile("from-sha256=(\\S+)").matcher(pending);
+        String from = m.find() ? m.group(1) : "";
+        String live = host.readFile(spec.config());
+        String previous = host.readFile(RouterFiles.previousOf(spec.config()));
+        if (live != null && !sha256(live).equals(from) && previous != null && sha256(previous).equals(from)) {
+            log.warn("blueGreenSwitch: nginx: a switch of " + service + " was cut before it finished (" + pending.strip() + "); " + spec.config()
+                    + " may name a colour nginx does not run: putting the previous upstream back and reloading nginx, so both agree");
+            FileBackup backup = host.installFile(spec.config(), previous);
+            apply(backup, "undo a cut switch");
+        } else {
+            log.warn("blueGreenSwitch: nginx: a switch of " + service + " was cut before it replaced " + spec.config() + " (" + pending.strip()
+                    + "); nothing to undo");
+        }
+        host.restoreFiles(pendingFile(), new FileBackup(pendingFile(), null, null));
+    }
+
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The colour recorded in a file's header; null for no file or a file not written by blueGreenSwitch. */
@@ -67,6 +111,7 @@ public final class NginxRouter implements TrafficRouter {
 
     @Override
     public void route(String colour, List<Upstream> upstreams) throws IOException, InterruptedException {
+        recoverCutSwitch();
         String content = render(colour, upstreams);
         String current = host.readFile(spec.config());
         if (current != null && !HEADER.matcher(current).find()) {
@@ -76,8 +121,14 @@ public final class NginxRouter implements TrafficRouter {
             colourIn(current); // refuses another service's file before anything changes
         }
         long start = System.nanoTime();
-        FileBackup backup = host.installFile(spec.config(), content);
-        apply(backup, "switch to " + colour);
+        FileBackup marker = host.installFile(pendingFile(), "switch of service=" + service + " to colour=" + colour + " from-sha256="
+                + (current == null ? "none" : sha256(current)) + " since " + java.time.Instant.now() + "\n");
+        try {
+            FileBackup backup = host.installFile(spec.config(), content);
+            apply(backup, "switch to " + colour);
+        } finally {
+            host.restoreFiles(pendingFile(), marker);
+        }
         log.info(String.format("blueGreenSwitch: nginx: %s now routes %s to %s (%s); nginx -t passed, reload sent (%d ms)",
                 spec.config(), service, colour, String.join(", ", upstreams.stream().map(RouterTemplate::address).toList()),
                 (System.nanoTime() - start) / 1_000_000));
