@@ -66,10 +66,12 @@ class FaultLoopsTest {
         Path cred = Files.createDirectories(dir.resolve("credentials/db"));
         Files.writeString(cred.resolve("username"), pg.user());
         Files.writeString(cred.resolve("password"), pg.password());
+        com.cloudbees.plugins.credentials.TestCredentials.add(new com.cloudbees.plugins.credentials.TestCredentials.UsernamePassword("db", pg.user(), pg.password()));
     }
 
     @AfterAll
     static void stop() {
+        com.cloudbees.plugins.credentials.TestCredentials.clear();
         FIGURES.forEach((k, v) -> System.out.println("RELIABILITY faults " + k + ": " + v));
         System.out.println("RELIABILITY faults: cut switches found and undone when the router was next asked: " + recovered);
         env.close();
@@ -283,6 +285,26 @@ class FaultLoopsTest {
     }
 
     @Test
+    void aRollbackCutAfterItUpdatedTheStateFileIsNotUndoneByARerun() throws Exception {
+        env.deployThroughRouter("1.0.0");
+        release("2.0.0", 400);
+        env.awaitServing("2.0.0");
+        Run first = squad(rollbackArgs("cut rollback"));
+        assertThat(first.exit()).as(first.out() + first.err()).isZero();
+        env.awaitServing("1.0.0");
+        // what a kill -9 after the state file was updated and before the journal was finished leaves: an in-progress journal
+        Path journal = env.stateDir.resolve(env.service + ".rollback.json");
+        Files.writeString(journal, Files.readString(journal).replaceFirst("\"status\"\\s*:\\s*\"done[a-z-]*\"", "\"status\": \"in-progress\""));
+        assertThat(Files.readString(journal)).contains("in-progress");
+        Run again = squad(rollbackArgs("re-run after the cut"));
+        System.out.println(again.out() + again.err());
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).as("the re-run finds the rollback done, and never puts the failed 2.0.0 back").contains("ALREADY ROLLED BACK")
+                .doesNotContain("going back to");
+        env.awaitServing("1.0.0");
+    }
+
+    @Test
     void killMinus9DuringARollbackLeavesOneCompleteColourAndARerunConverges() throws Exception {
         Random random = new Random(SEED + 2);
         int inconsistent = 0;
@@ -317,5 +339,94 @@ class FaultLoopsTest {
             converged++;
         }
         FIGURES.put("rollback", RUNS + " kill -9, inconsistent router states " + inconsistent + ", re-runs converged " + converged + "/" + RUNS);
+    }
+
+    // ------------------------------------------------------------------------------------------ aborts (the real steps)
+
+    /** Runs {@code steps} in a build, aborted by a pipeline timeout after {@code ms}: what aborting the build does to a step. */
+    static hudson.model.Result abortAfter(long ms, String steps) {
+        io.jenkins.plugins.squaddeploy.pipeline.PipelineRun r = new io.jenkins.plugins.squaddeploy.pipeline.PipelineHarness().jobName("faults")
+                .runScript("node {\n timeout(time: " + ms + ", unit: 'MILLISECONDS') {\n" + steps + "\n }\n}\n");
+        assertThat(r.console()).as("no stack trace").doesNotContain("\tat ");
+        return r.result();
+    }
+
+    String nginxRouterDescribable() {
+        StringBuilder b = new StringBuilder("nginxRouter(config: '" + env.upstream + "', nginx: '" + env.routerSpec.argv().get(0) + "', nginxArgs: [");
+        List<String> rest = env.routerSpec.argv().subList(1, env.routerSpec.argv().size());
+        for (int i = 0; i < rest.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append('\'').append(rest.get(i)).append('\'');
+        }
+        return b.append("])").toString();
+    }
+
+    @Test
+    void abortsAtRandomMomentsOfSnapshotsSwitchesAndRollbacksLeaveNothingHalfDone() throws Exception {
+        Random random = new Random(SEED + 3);
+        Map<String, Integer> aborted = new LinkedHashMap<>();
+        // snapshot
+        Path store = dir.resolve("abort-store");
+        String snapshot = "dbSnapshot store: '" + store + "', source: postgresSource(database: 'app', host: '127.0.0.1', port: " + pg.port()
+                + ", credentialsId: 'db')";
+        assertThat(abortAfter(600000, snapshot)).isEqualTo(hudson.model.Result.SUCCESS);
+        int partial = 0;
+        for (int i = 0; i < RUNS; i++) {
+            int before = listed(squad(snapshotArgs("list", store)));
+            hudson.model.Result r = abortAfter(1 + random.nextInt(600), snapshot);
+            aborted.merge("snapshot", r != hudson.model.Result.SUCCESS ? 1 : 0, Integer::sum);
+            System.out.println("RELIABILITY faults abort snapshot " + i + ": " + r);
+            int after = listed(squad(snapshotArgs("list", store)));
+            boolean bad = squad(List.of("snapshot", "verify", "--store", store.toString())).exit() != 0 || after < before || after > before + 1;
+            partial += bad ? 1 : 0;
+            assertThat(bad).as("abort " + i + ": every listed snapshot verifies").isFalse();
+            assertThat(abortAfter(600000, snapshot)).as("re-run " + i).isEqualTo(hudson.model.Result.SUCCESS);
+        }
+        FIGURES.put("abort snapshot", RUNS + " aborts (" + aborted.get("snapshot") + " ended the step early), partial snapshots visible " + partial + ", re-runs converged "
+                + RUNS + "/" + RUNS);
+
+        // switch
+        env.deployThroughRouter("1.0.0");
+        env.deployThroughRouter("2.0.0");
+        Map<String, String> versionOf = Map.of(env.state().current().colour(), "2.0.0", env.state().previous().colour(), "1.0.0");
+        String colours = "[colour(name: 'blue', servers: ['127.0.0.1:" + env.bluePort + "']), colour(name: 'green', servers: ['127.0.0.1:"
+                + env.greenPort + "'])]";
+        for (int i = 0; i < RUNS; i++) {
+            String live = assertRouterServesOneCompleteColour("before abort " + i, versionOf);
+            String to = live.equals("blue") ? "green" : "blue";
+            String sw = "blueGreenSwitch service: '" + env.service + "', to: '" + to + "', router: " + nginxRouterDescribable() + ", colours: " + colours
+                    + ", publicUrl: '" + env.publicUrl() + "', expectVersion: '" + versionOf.get(to) + "', keepOldColour: true, samples: 3";
+            hudson.model.Result r = abortAfter(1 + random.nextInt(300), sw);
+            aborted.merge("switch", r != hudson.model.Result.SUCCESS ? 1 : 0, Integer::sum);
+            System.out.println("RELIABILITY faults abort switch " + i + ": " + r);
+            assertRouterServesOneCompleteColour("after abort " + i + " of a switch to " + to, versionOf);
+            assertThat(abortAfter(600000, sw)).as("re-run " + i).isEqualTo(hudson.model.Result.SUCCESS);
+            assertThat(assertRouterServesOneCompleteColour("after re-run " + i, versionOf)).isEqualTo(to);
+        }
+        FIGURES.put("abort switch", RUNS + " aborts (" + aborted.get("switch") + " ended the step early), inconsistent router states 0, re-runs converged " + RUNS + "/"
+                + RUNS);
+
+        // rollback: a build releases 2.0.0 through the router, then its autoRollback is aborted
+        for (int i = 0; i < RUNS; i++) {
+            release("1.0.0", 200 + i);
+            env.awaitServing("1.0.0");
+            String liveBefore = env.router().activeColour();
+            versionOf = Map.of(liveBefore, "1.0.0", liveBefore.equals("blue") ? "green" : "blue", "2.0.0"); // the build releases 2.0.0 to the other
+            String build = "squadDeploy service: '" + env.service + "', image: '" + bed.image("2.0.0") + "', environment: 'test', stateDir: '" + env.stateDir
+                    + "', target: dockerTarget(ports: '" + env.ports() + "'), router: " + nginxRouterDescribable() + ", publicUrl: '" + env.publicUrl()
+                    + "', keepOldColour: true, samples: 3, healthTimeout: 30, labels: " + DeployTestbed.testLabels().stream().map(l -> "'" + l + "'")
+                    .collect(java.util.stream.Collectors.joining(", ", "[", "]")) + "\n";
+            long ms = 1 + random.nextInt(400);
+            io.jenkins.plugins.squaddeploy.pipeline.PipelineRun r = new io.jenkins.plugins.squaddeploy.pipeline.PipelineHarness().jobName("faults")
+                    .buildNumber(300 + i).runScript("node {\n" + build + " timeout(time: " + ms + ", unit: 'MILLISECONDS') {\n  autoRollback reason: 'abort loop'\n }\n}\n");
+            assertThat(r.console()).as("released 2.0.0 first").contains("squadDeploy: released test/" + env.service + " 2.0.0").doesNotContain("\tat ");
+            aborted.merge("rollback", r.result() == hudson.model.Result.ABORTED ? 1 : 0, Integer::sum);
+            System.out.println("RELIABILITY faults abort rollback " + i + ": " + r.result());
+            assertRouterServesOneCompleteColour("after abort " + i + " of a rollback (" + ms + " ms)", versionOf);
+            Run again = squad(rollbackArgs("re-run after abort " + i));
+            assertThat(again.exit()).as(again.out() + again.err()).isZero();
+            env.awaitServing("1.0.0");
+        }
+        FIGURES.put("abort rollback", RUNS + " aborts (" + aborted.get("rollback") + " mid-step), inconsistent router states 0, re-runs converged " + RUNS + "/"
+                + RUNS);
     }
 }

@@ -96,6 +96,7 @@ class SecretsEverywhereTest {
                 case "json" -> "{\"password\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(basic)) + "\"}";
                 case "bearer" -> bearer;
                 case "multi" -> multiLine;
+                case "cut" -> "x".repeat(105) + basic; // the response snippet is cut to 120 characters inside the secret
                 case "query" -> "<html>" + auth + "</html>"; // the "Prometheus" answer: garbage holding the token
                 default -> "?";
             };
@@ -200,6 +201,7 @@ class SecretsEverywhereTest {
                 + "    httpCheck(name: 'json', url: '" + leak + "json', credentialsId: 'basic'),\n"
                 + "    httpCheck(name: 'bearer', url: '" + leak + "bearer', credentialsId: 'bearer'),\n"
                 + "    httpCheck(name: 'multi', url: '" + leak + "multi', credentialsId: 'bearer'),\n"
+                + "    httpCheck(name: 'cut', url: '" + leak + "cut', credentialsId: 'basic'),\n"
                 + "    httpCheck(name: 'multi-header', url: '" + leak + "header', credentialsId: 'multi'),\n"
                 + "    prometheusCheck(name: 'prom', url: '" + base() + "', query: 'up', min: 1, credentialsId: 'bearer'),\n"
                 + "    postgresCheck(name: 'db', host: '127.0.0.1', port: " + pg.port() + ", database: 'app', credentialsId: 'db-wrong'),\n"
@@ -262,6 +264,19 @@ class SecretsEverywhereTest {
                 for (Map.Entry<String, String> o : outputs.entrySet()) {
                     if (o.getValue().contains(form.getValue())) {
                         leaks.add(s.getKey() + " (" + form.getKey() + ") in " + o.getKey());
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, String> s : secrets.entrySet()) {
+            for (Map.Entry<String, String> form : SecretForms.of(s.getValue()).entrySet()) {
+                String f = form.getValue();
+                for (int k = f.length() - 1; k >= 8; k--) {
+                    String head = f.substring(0, k) + "…";
+                    for (Map.Entry<String, String> o : outputs.entrySet()) {
+                        if (o.getValue().contains(head)) {
+                            leaks.add(s.getKey() + " (" + form.getKey() + ", first " + k + " characters, cut short) in " + o.getKey());
+                        }
                     }
                 }
             }

@@ -42,7 +42,12 @@ final class RollbackJournal {
         this.clock = clock;
     }
 
-    /** The release a finished rollback ({@code done}) took away, as its journal says; null without one. */
+    /**
+     * The release the last rollback took away ({@code done}), or was taking away when it was cut (still
+     * {@code in-progress}: killed after it made the good release current again in the state file, before it finished
+     * its journal — the state's current release is the journal's {@code to}); null otherwise. A re-run after a kill -9
+     * must never put the failed release back.
+     */
     static String rolledBack(DeployFiles files, String stateDir, String service) throws IOException, InterruptedException {
         String text = files.read(path(stateDir, service));
         if (text == null || text.isBlank()) {
@@ -55,10 +60,21 @@ final class RollbackJournal {
             return null;
         }
         Object status = m.get("status");
-        if (!("done".equals(status) || "done-with-warnings".equals(status)) || !(m.get("from") instanceof Map<?, ?> from)) {
+        if (!(m.get("from") instanceof Map<?, ?> from) || from.get("release") == null) {
             return null;
         }
-        return from.get("release") == null ? null : from.get("release").toString();
+        if ("done".equals(status) || "done-with-warnings".equals(status)) {
+            return from.get("release").toString();
+        }
+        if ("in-progress".equals(status) && m.get("to") instanceof Map<?, ?> to && to.get("release") != null) {
+            // cut (killed) after it made the good release current again, and nothing was released since
+            io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseRecord current = new io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseStore(files,
+                    io.jenkins.plugins.squaddeploy.engine.deploy.ReleaseStore.stateFile(stateDir, service)).read().current();
+            if (current != null && to.get("release").toString().equals(current.releaseId())) {
+                return from.get("release").toString();
+            }
+        }
+        return null;
     }
 
     static String path(String stateDir, String service) {

@@ -119,9 +119,9 @@ public final class Rollbacker {
     }
 
     /**
-     * The release a finished rollback of {@code service} took away, as the rollback journal in {@code stateDir} says
-     * (null when there is none, or the last rollback did not finish): lets {@code squad rollback} tell "already rolled
-     * back" from "roll back the current release".
+     * The release the last rollback of {@code service} took away (or was taking away when it was cut), as the rollback
+     * journal in {@code stateDir} says (null when there is none): lets {@code squad rollback} tell "already rolled back"
+     * from "roll back the current release" — a re-run after a kill -9 must never put the failed release back.
      */
     public static String rolledBackRelease(DeployFiles files, String stateDir, String service) throws IOException, InterruptedException {
         return RollbackJournal.rolledBack(files, stateDir, service);

@@ -75,7 +75,34 @@ public final class Masker implements Serializable {
         if (p == null) {
             return text;
         }
-        return p.matcher(text).replaceAll(Matcher.quoteReplacement(MASK));
+        String masked = p.matcher(text).replaceAll(Matcher.quoteReplacement(MASK));
+        return masked.indexOf(CUT) >= 0 ? maskCutTails(masked) : masked;
+    }
+
+    /** What a text shortened for display ends with (e.g. a response body cut to 120 characters). */
+    static final String CUT = "…";
+
+    /**
+     * A secret (in any form) cut short by a shortened text, {@code Sq!tok…}: the part before the cut is masked too
+     * (the cut is made before masking, far from the console, so the whole value never reaches the mask).
+     */
+    private String maskCutTails(String text) {
+        Set<String> forms = new LinkedHashSet<>();
+        synchronized (this) {
+            for (String s : secrets) {
+                forms.addAll(formsOf(s));
+            }
+        }
+        String out = text;
+        for (String f : forms) {
+            for (int k = f.length() - 1; k >= MIN_FRAGMENT; k--) {
+                String head = f.substring(0, k) + CUT;
+                if (out.contains(head)) {
+                    out = out.replace(head, MASK + CUT);
+                }
+            }
+        }
+        return out;
     }
 
     /** A throwable's message chain, masked: for errors that reach the console. */

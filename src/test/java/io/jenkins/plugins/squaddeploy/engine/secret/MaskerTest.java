@@ -51,6 +51,16 @@ class MaskerTest {
     }
 
     @Test
+    void masksASecretCutShortByAShortenedText() {
+        Masker m = new Masker().add(SECRET);
+        String body = "denied " + "x".repeat(100) + SECRET;
+        String shown = body.substring(0, 120) + "…"; // what a response snippet cut to 120 characters shows
+        assertThat(shown).contains(SECRET.substring(0, 13) + "…");
+        assertThat(m.mask("HTTP 503 (body: " + shown + ")")).endsWith("x****…)").doesNotContain(SECRET.substring(0, 5));
+        assertThat(m.mask("the road goes on…")).isEqualTo("the road goes on…");
+    }
+
+    @Test
     void ordinaryTextIsUntouched() {
         Masker m = new Masker().add("pa55word");
         assertThat(m.mask("verifyHealth: all 3 check(s) passed in 1.2 s")).isEqualTo("verifyHealth: all 3 check(s) passed in 1.2 s");
