@@ -150,22 +150,29 @@ class SwarmOrchestratorTest {
     }
 
     @Test
-    void badReleaseIsRolledBackBySwarmAndTheDeployFailsNamingIt() throws Exception {
+    void badReleaseIsRolledBackBySwarmTheDeployFailsNamingItAndTheOtherServiceGoesBackToo() throws Exception {
         int port = FreePorts.next();
+        int workerPort = FreePorts.next();
         String svc = swarm.createService(swarm.newName("api"), good1, port);
-        Map<String, Object> target = Map.of("services", List.of(svc), "updateMonitor", "1s");
+        String worker = swarm.createService(swarm.newName("worker"), good1, workerPort);
+        Map<String, Object> target = Map.of("services", List.of(svc, worker), "updateMonitor", "1s");
         SwarmOrchestrator o = orchestrator(target);
 
-        assertThatThrownBy(() -> o.deploy(request(bad2, null, SwarmSpec.of(target, "target"))))
+        // svc gets the good new image, worker (images:) one that never becomes healthy
+        assertThatThrownBy(() -> o.deploy(request(good2, List.of(worker + "=" + bad2), SwarmSpec.of(target, "target"))))
                 .isInstanceOf(DeployException.class)
-                .hasMessageContaining("Swarm rolled back " + svc + " by itself (UpdateStatus rollback_completed")
-                .hasMessageContaining("A rollback Swarm performed by itself is a failed deploy");
-        assertThat(String.join("\n", lines)).containsPattern("rolling update, attempt \\d+, \\d+ s: waiting for " + svc + ": .*");
+                .hasMessageContaining("Swarm rolled back " + worker + " by itself (UpdateStatus rollback_completed")
+                .hasMessageContaining("A rollback Swarm performed by itself is a failed deploy")
+                .hasMessageContaining("all-or-nothing: rolled back " + svc + " (to " + good1 + "), converged");
+        assertThat(String.join("\n", lines)).containsPattern("rolling update, attempt \\d+, \\d+ s: waiting for .*" + worker + ": .*");
         assertThat(swarm.specImage(svc)).isEqualTo(good1);
+        assertThat(swarm.specImage(worker)).isEqualTo(good1);
         assertThat(versionOn(port)).isEqualTo(V1);
+        assertThat(versionOn(workerPort)).isEqualTo(V1);
 
         // the release that Swarm took back leaves nothing for squad rollback to do (Swarm dropped its previous spec)
-        assertThat(o.current("shop", "test").changedUnits()).isEmpty();
+        Map<String, Object> workerOnly = Map.of("services", List.of(worker));
+        assertThat(orchestrator(workerOnly).current("shop", "test").changedUnits()).isEmpty();
     }
 
     @Test
