@@ -256,9 +256,11 @@ public class VerifyHealthStep extends Step implements Serializable {
                 ToolOutputs tools = new ToolOutputs(new LauncherCommandRunner(launcher, workspace, ctx.get(EnvVars.class)));
                 HealthVerifier verifier = new HealthVerifier(new AgentProbeRunner(workspace, tools), log, masker);
                 HealthReport report = verifier.run(specs, options.withDeadline(left));
-                String rolledBack = report.healthy() ? "" : AutoRollbackStep.afterFailedHealth(ctx, report, step.rollbackOnFailure, masker);
-                BuildReport.add(ctx, log, tools.addTo(ReportEvents.health("verifyHealth", startedAt, report, options.watching(), rolledBack), "command checks")
+                // the checks' event first, so that a rollback (rollbackOnFailure) follows it in the report
+                BuildReport.add(ctx, log, tools.addTo(ReportEvents.health("verifyHealth", startedAt, report, options.watching(),
+                        step.rollbackOnFailure && !report.healthy() ? "rollbackOnFailure: autoRollback runs now (next event)" : ""), "command checks")
                         .finish(), masker);
+                String rolledBack = report.healthy() ? "" : AutoRollbackStep.afterFailedHealth(ctx, report, step.rollbackOnFailure, masker);
                 String outcome = report.healthy() ? "healthy: all " + report.checks().size() + " check(s) passed"
                         : report.status().toLowerCase(java.util.Locale.ROOT) + ": " + report.failed().size() + " of " + report.checks().size()
                         + " check(s) did not pass (" + String.join(", ", report.failed().stream().map(c -> c.name()).toList()) + ")"

@@ -181,6 +181,12 @@ class AutoRollbackStepTest {
                     .contains("second call: ALREADY_ROLLED_BACK");
             b.awaitServing("1.0.0");
             assertThat(received).as("no webhook configured").isEmpty();
+            // the deploy report: the failed watch, then the rollback it triggered, then the second call's finding
+            io.jenkins.plugins.squaddeploy.engine.report.DeployReport report = io.jenkins.plugins.squaddeploy.engine.report.ReportFiles.read(
+                    r.build().getRootDir().toPath().resolve(io.jenkins.plugins.squaddeploy.engine.report.ReportFiles.DIR_NAME));
+            assertThat(report.events()).extracting(e -> e.type() + "/" + e.status() + "/" + e.details().get("result"))
+                    .containsExactly("deploy/OK/null", "switch/OK/null", "watch/FAILED/FAILED", "rollback/OK/ROLLED_BACK", "rollback/OK/ALREADY_ROLLED_BACK");
+            assertThat(report.summary().rolledBack()).isTrue();
         }
     }
 
