@@ -50,10 +50,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SwarmOrchestratorTest {
     static final String V1 = "6.1.0";
     static final String V2 = "6.1.1";
+    static final String V3 = "6.1.2";
     static SwarmFixture swarm;
     static String good1;
     static String good2;
     static String bad2;
+    static String good3;
 
     final List<String> lines = new CopyOnWriteArrayList<>();
     final ConsoleLog log = new ConsoleLog() {
@@ -77,6 +79,7 @@ class SwarmOrchestratorTest {
         good1 = SampleServiceImage.ensure(swarm.docker, V1);
         good2 = SampleServiceImage.ensure(swarm.docker, V2);
         bad2 = SwarmFixture.badImage(swarm.docker, V2);
+        good3 = SampleServiceImage.ensure(swarm.docker, V3);
     }
 
     @AfterAll
@@ -147,6 +150,20 @@ class SwarmOrchestratorTest {
         OrchestratedRelease again2 = o.deploy(request(good2, null, SwarmSpec.of(target, "target")));
         assertThat(again2.unit(svc).previousImage()).isEqualTo(good1);
         awaitVersion(port, V2);
+
+        // two releases in one build (V2, then V3): autoRollback goes back to what ran before the first (V1), which is not
+        // Swarm's previous spec (V2), so it runs docker service update --image instead of docker service rollback
+        OrchestratedRelease third = o.deploy(request(good3, null, SwarmSpec.of(target, "target")));
+        assertThat(third.unit(svc).previousImage()).isEqualTo(good2);
+        lines.clear();
+        RollbackReport both = rollbacker.rollBack(List.of(new Deployment.Orchestrated(again2, Instant.now()), new Deployment.Orchestrated(third, Instant.now())),
+                null, RollbackOptions.defaults());
+        assertThat(both.status()).as(String.join("\n", lines)).isEqualTo(RollbackReport.Status.ROLLED_BACK);
+        assertThat(both.units()).hasSize(1);
+        assertThat(both.units().get(0).action()).contains("docker service update --image " + good1 + " " + svc).contains(svc + " on " + good1 + ", converged");
+        assertThat(both.units().get(0).fromVersion()).isEqualTo(V3);
+        assertThat(both.units().get(0).toVersion()).isEqualTo(V1);
+        awaitVersion(port, V1);
     }
 
     @Test
