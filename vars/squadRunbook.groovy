@@ -51,7 +51,7 @@ def call(Map cfg = [:]) {
                      (state.release.trafficSwitched ? ' and serves (squadDeploy switched the router)' : '')
             }
             runStage('Verify', cfg, state, skip) {
-                state.verify = verifyHealth(cfg.verify)
+                state.verify = verifyHealth(valueOf(cfg.verify, state))
             }
         }
         // outside node: people take their time
@@ -79,10 +79,11 @@ def call(Map cfg = [:]) {
                     error("squadRunbook: ${cfg.version} waits in ${state.release.colour} without traffic: give switch: [router: ..., colours: ..., " +
                           "publicUrl: ...] (blueGreenSwitch), or deploy.router to let squadDeploy switch")
                 }
-                state.switched = blueGreenSwitch([service: cfg.service, to: state.release.colour, expectVersion: cfg.version] + cfg.switch)
+                state.switched = blueGreenSwitch([service: cfg.service, to: state.release.colour, expectVersion: cfg.version] +
+                                                 valueOf(cfg.switch, state))
             }
             runStage('Watch', cfg, state, skip) {
-                state.watch = verifyHealth(cfg.watch)
+                state.watch = verifyHealth(valueOf(cfg.watch, state))
             }
             runStage('Clean-up', cfg, state, skip) {
                 def c = cfg.cleanup
@@ -96,7 +97,9 @@ def call(Map cfg = [:]) {
         if (cfg.rollback != false) {
             node(label) {
                 stage('Rollback') {
-                    state.rollback = autoRollback(cfg.rollback instanceof Map ? cfg.rollback : [:])
+                    Map options = cfg.rollback instanceof Map ? [:] + cfg.rollback : [:]
+                    // a database restore in production needs a person: autoRollbackWithApproval asks `approvers`
+                    state.rollback = options.approvers ? autoRollbackWithApproval(options) : autoRollback(options)
                     echo "squadRunbook: rollback ${state.rollback.status}"
                 }
             }
@@ -153,6 +156,11 @@ def finish(Map cfg, Map state, String label) {
     if (notifier != null) {
         notifier([status: state.result ?: 'FAILED', message: summary, state: state])
     }
+}
+
+// A stage's config: a map, or a closure that makes it from the state (e.g. the port of the colour just deployed).
+def valueOf(Object config, Map state) {
+    return config instanceof Closure ? config(state) : config
 }
 
 @NonCPS
