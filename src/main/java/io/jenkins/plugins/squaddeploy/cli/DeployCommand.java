@@ -166,6 +166,10 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--migration-timeout", paramLabel = "SECONDS", description = "default 600")
     Integer migrationTimeout;
 
+    @Option(names = "--credentials-dir", paramLabel = "DIR", description = "credentials of orchestrated targets by ID: <DIR>/<id>/file (a kubeconfig), "
+            + "<DIR>/<id>/secret; else SQUAD_CRED_<ID>_FILE / _SECRET variables")
+    Path credentialsDir;
+
     @Option(names = "--state-dir", paramLabel = "DIR", description = "where the record and the lock live (default $SQUAD_STATE_DIR/<environment>, else with --router .squad-deploy/<environment> beside the router config, as the step does, else .squad-deploy/<environment>); use the pipeline's stateDir to share them")
     String stateDir;
 
@@ -349,7 +353,7 @@ public final class DeployCommand implements Callable<Integer> {
         boolean strategyGiven = spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption("--strategy");
         OrchestratedRequest req = OrchestratedRequest.of(service, environment, image, version, orchestrated.images(), strategyGiven ? strategy : null,
                 healthTimeout, buildUrl != null ? buildUrl : sysEnv.get("BUILD_URL"), target);
-        OrchestratedRelease rel = Orchestrators.of(target, new OrchestratorContext(commands, log, masker, new CliSecretSource(null, sysEnv, masker)))
+        OrchestratedRelease rel = Orchestrators.of(target, new OrchestratorContext(commands, log, masker, new CliSecretSource(credentialsDir, sysEnv, masker)))
                 .deploy(req);
         report.add("deploy", (commands instanceof ToolOutputs t ? t.addTo(ReportEvents.orchestrated("squad deploy", started, rel), rel.kind())
                 : ReportEvents.orchestrated("squad deploy", started, rel)).finish(), masker, log);

@@ -116,7 +116,9 @@ public final class RolloutWatch {
             if (now - deadline >= 0) {
                 throw new RolloutFailed("deployment " + name + " did not roll out " + image + " within " + human(timeout) + ": " + line);
             }
-            TimeUnit.NANOSECONDS.sleep(Math.max(1, Math.min(timing.poll().toNanos(), deadline - now)));
+            // quick polls for the first seconds (most rollouts of one replica set are quick), then every poll interval
+            long poll = now - start < TimeUnit.SECONDS.toNanos(5) ? Math.min(timing.poll().toNanos(), TimeUnit.MILLISECONDS.toNanos(200)) : timing.poll().toNanos();
+            TimeUnit.NANOSECONDS.sleep(Math.max(1, Math.min(poll, deadline - now)));
         }
     }
 

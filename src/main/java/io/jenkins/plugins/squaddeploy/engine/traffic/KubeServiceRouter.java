@@ -106,7 +106,8 @@ public final class KubeServiceRouter implements TrafficRouter {
                         spec.service(), state, RolloutWatch.elapsed(start), RolloutWatch.human(deadline)));
                 nextLine = now + TimeUnit.SECONDS.toNanos(5);
             }
-            TimeUnit.NANOSECONDS.sleep(Math.max(1, Math.min(poll.toNanos(), end - now)));
+            long wait = now - start < TimeUnit.SECONDS.toNanos(5) ? Math.min(poll.toNanos(), TimeUnit.MILLISECONDS.toNanos(100)) : poll.toNanos();
+            TimeUnit.NANOSECONDS.sleep(Math.max(1, Math.min(wait, end - now)));
         }
     }
 }
