@@ -17,6 +17,7 @@ public final class BenchMain {
             case "switch-haproxy-reload" -> SwitchBenchmark.main("haproxy-reload", rest);
             case "snapshot-postgres" -> SnapshotBenchmark.main(rest);
             case "rollback" -> RollbackBenchmark.main(rest);
+            case "report" -> ReportBenchmark.main(rest);
             default -> {
                 System.err.println("usage: ./squad bench verify-concurrency [--checks 20] [--latency-ms 200] [--rounds 15]");
                 System.err.println("       ./squad bench switch-nginx|switch-haproxy|switch-haproxy-reload [--switches 20] [--connections 12]"
@@ -24,6 +25,7 @@ public final class BenchMain {
                 System.err.println("       ./squad bench snapshot-postgres [--size-mb 1024] [--small-mb 100] [--rounds 2] [--no-restore] [--no-dump]");
                 System.err.println("       ./squad bench rollback [--router nginx|haproxy] [--rounds 5] [--interval 1] [--failure-threshold 3] [--connections 12]"
                         + " [--backend-latency-ms 5] [--samples 10]");
+                System.err.println("       ./squad bench report [--events 200] [--rounds 3]");
                 System.exit(2);
             }
         }
