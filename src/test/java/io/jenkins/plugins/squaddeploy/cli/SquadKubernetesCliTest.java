@@ -70,6 +70,11 @@ class SquadKubernetesCliTest {
         assertThat(back.exit()).as(back.out() + back.err()).isZero();
         assertThat(back.out()).contains("kubectl rollout undo deployment/api --to-revision=1 -n cli").doesNotContain(cluster.token());
         assertThat(cluster.podImages("cli", "api")).containsOnly("api:1.0.0");
+        // the template of revision 1 is now revision 3; a second rollback goes back to revision 2 (api:2.0.0), as kubectl would
+        Run again = squad(concat(new String[] {"rollback", "--service", "api", "--environment", "production", "--credentials-dir", creds.toString()},
+                new String[] {"--kubernetes", "--namespace", "cli", "--kube-context", "mock", "--kubeconfig-credentials", "kc"}));
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).contains("kubectl rollout undo deployment/api --to-revision=2 -n cli (api:2.0.0)");
 
         Run bad = squad("deploy", "--service", "api", "--image", "api:3", "--kubernetes", "--namespace", "Not_Valid");
         assertThat(bad.exit()).isEqualTo(2);

@@ -199,6 +199,48 @@ public final class KubeOps {
         }
     }
 
+    /** A revision of a Deployment as its ReplicaSets keep it: the revision number and the images of its pod template. */
+    public record RevisionView(String revision, LinkedHashMap<String, String> images) implements Serializable {
+    }
+
+    /** The revision before the Deployment's current one ({@code kubectl rollout undo} without --to-revision), or null. */
+    public record PreviousRevision(String name) implements KubeOp<RevisionView> {
+        @Override
+        public RevisionView run(KubernetesClient client, String namespace) {
+            Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+            if (d == null || d.getMetadata().getAnnotations() == null || d.getMetadata().getAnnotations().get(REVISION) == null) {
+                return null;
+            }
+            int current = Integer.parseInt(d.getMetadata().getAnnotations().get(REVISION));
+            ReplicaSet best = null;
+            int bestRev = 0;
+            for (ReplicaSet rs : client.apps().replicaSets().inNamespace(namespace).list().getItems()) {
+                String rev = rs.getMetadata().getAnnotations() == null ? null : rs.getMetadata().getAnnotations().get(REVISION);
+                if (!ownedBy(rs, d) || rev == null) {
+                    continue;
+                }
+                int r = Integer.parseInt(rev);
+                if (r < current && r > bestRev) {
+                    best = rs;
+                    bestRev = r;
+                }
+            }
+            if (best == null) {
+                return null;
+            }
+            LinkedHashMap<String, String> images = new LinkedHashMap<>();
+            for (Container c : best.getSpec().getTemplate().getSpec().getContainers()) {
+                images.put(c.getName(), c.getImage());
+            }
+            return new RevisionView(String.valueOf(bestRev), images);
+        }
+
+        @Override
+        public String describe() {
+            return "read the revisions of deployment " + name;
+        }
+    }
+
     static boolean ownedBy(ReplicaSet rs, Deployment d) {
         if (rs.getMetadata().getOwnerReferences() != null) {
             for (OwnerReference o : rs.getMetadata().getOwnerReferences()) {

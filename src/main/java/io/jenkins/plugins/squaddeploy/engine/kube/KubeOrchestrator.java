@@ -234,14 +234,15 @@ public final class KubeOrchestrator implements Orchestrator {
             }
             String container = spec.container() != null ? spec.container() : d.images().keySet().iterator().next();
             image = d.images().get(container);
-            String prev = d.revision() == null ? null : String.valueOf(Math.max(0, Integer.parseInt(d.revision()) - 1));
-            units.add(new OrchestratedRelease.Unit(name, "deployment", image, null, d.revision(), "0".equals(prev) ? null : prev, true));
+            KubeOps.RevisionView prev = api.call(new KubeOps.PreviousRevision(name));
+            units.add(new OrchestratedRelease.Unit(name, "deployment", image, prev == null ? null : prev.images().get(container), d.revision(),
+                    prev == null ? null : prev.revision(), true));
         }
         if (units.isEmpty()) {
             return null;
         }
         Map<String, Object> target = new LinkedHashMap<>(spec.toMap());
         return new OrchestratedRelease(KubeTargetSpec.KIND, OrchestratedRelease.newReleaseId(Instant.now()), service, environment, null, image, ROLLING,
-                OrchestratedRelease.now(), null, target, units, List.of("read from the cluster: the previous revision is the one before the current"));
+                OrchestratedRelease.now(), null, target, units, List.of("read from the cluster: the previous revision is the newest ReplicaSet revision below the current one, as kubectl rollout undo takes it"));
     }
 }
