@@ -93,14 +93,15 @@ def call(Map cfg = [:]) {
         state.result = state.skipRest ? 'NOT_RELEASED' : 'RELEASED'
     } catch (err) {
         state.result = 'FAILED'
-        state.error = err.message
+        state.error = firstLine(err.message)
         if (cfg.rollback != false) {
             node(label) {
                 stage('Rollback') {
                     Map options = cfg.rollback instanceof Map ? [:] + cfg.rollback : [:]
                     // a database restore in production needs a person: autoRollbackWithApproval asks `approvers`
                     state.rollback = options.approvers ? autoRollbackWithApproval(options) : autoRollback(options)
-                    echo "squadRunbook: rollback ${state.rollback.status}"
+                    echo "squadRunbook: rollback ${state.rollback.status}" +
+                         (state.rollback.database ? ", database ${state.rollback.database.status}" : '')
                 }
             }
         }
@@ -161,6 +162,11 @@ def finish(Map cfg, Map state, String label) {
 // A stage's config: a map, or a closure that makes it from the state (e.g. the port of the colour just deployed).
 def valueOf(Object config, Map state) {
     return config instanceof Closure ? config(state) : config
+}
+
+@NonCPS
+String firstLine(Object text) {
+    return text == null ? null : text.toString().readLines().find { it.trim() }
 }
 
 @NonCPS

@@ -156,6 +156,76 @@ class ExamplesTest {
         Poll.until("1.0.0 through nginx after the rollback", Duration.ofSeconds(10), () -> throughNginx().equals("200 1.0.0"));
     }
 
+    /**
+     * FlakeGuard (003): 1.0.0, then a bad 2.1.0 whose release "writes" to the database (a row the test inserts while
+     * the DBA is asked) and fails its watch: nginx goes back to 1.0.0 and, once the DBA approves, the database is
+     * restored from the snapshot taken for 2.1.0, so the row is gone.
+     */
+    @Test
+    void flakeguardRollsBackTheApplicationAndTheDatabase() throws Exception {
+        String fg = gw.replace("-gw-", "-fg-");
+        Path fgUpstream = upstream.resolveSibling(fg + "-upstream.conf");
+        Files.writeString(fgUpstream, "upstream " + fg + " { server 127.0.0.1:1 down; }\n");
+        postgres.executeAsSuperuser("GRANT ALL ON SCHEMA public TO " + postgres.user());
+        try (java.sql.Connection c = postgres.connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS test_runs (id serial PRIMARY KEY, name text)");
+            st.execute("INSERT INTO test_runs (name) VALUES ('before-2.1.0')");
+        }
+        try (NginxFixture fgNginx = NginxFixture.create(String.join("\n", "include " + fgUpstream + ";", "server {", "    listen 127.0.0.1:@PORT@;",
+                "    location / { proxy_pass http://" + fg + "; proxy_http_version 1.1; proxy_set_header Connection \"\"; }", "}"))) {
+            int[] p = {FreePorts.next(), FreePorts.next()};
+            java.util.function.BiFunction<Integer, String, PipelineHarness> build = (n, v) -> new PipelineHarness().jobName("flakeguard-release")
+                    .buildNumber(n).user("dev-finn").group("flakeguard-release", "rel-ray").group("flakeguard-dba", "dba-dee")
+                    .onInput(r -> {
+                        if (r.message().startsWith("autoRollback: restore the database")) {
+                            insertRow("written-by-2.1.0"); // what the bad release wrote since its snapshot
+                            return new InputAnswer(true, "dba-dee", Map.of());
+                        }
+                        return InputAnswer.approve("rel-ray", Map.of("REASON", "tests green", "TICKET", ""));
+                    })
+                    .param("VERSION", v).param("SERVICE", fg).param("PORTS", "blue=" + p[0] + ",green=" + p[1])
+                    .param("PUBLIC_URL", fgNginx.baseUrl()).param("ROUTER_CONFIG", fgUpstream.toString())
+                    .param("NGINX", Binaries.nginx().toString())
+                    .param("NGINX_ARGS", "-p " + fgNginx.dir() + " -e " + fgNginx.dir().resolve("logs/error.log") + " -c " + fgNginx.configFile())
+                    .param("POSTGRES", "127.0.0.1:" + postgres.port()).param("POSTGRES_DB", postgres.database())
+                    .param("REDIS", "127.0.0.1:" + redis.port()).param("BACKUP_STORE", dir.resolve("fg-backups").toString());
+            try {
+                PipelineRun one = build.apply(1, "1.0.0").param("CONTAINER_ENV", "").param("WATCH_SECONDS", "1").run(example("flakeguard.Jenkinsfile"));
+                assertResult(one, Result.SUCCESS);
+                PipelineRun two = build.apply(2, "2.1.0").param("CONTAINER_ENV", "ERROR_RATE=50").param("WATCH_SECONDS", "8")
+                        .run(example("flakeguard.Jenkinsfile"));
+                assertResult(two, Result.FAILURE);
+                assertThat(two.console())
+                        .contains("flakeguard: prisma migrate deploy for 2.1.0")
+                        .contains("failureLimit 1; last: HTTP 500, expected 200")
+                        .contains("autoRollback: production/" + fg + ": ROLLED_BACK: nginx routes " + fg + " to blue (1.0.0) again")
+                        .contains("autoRollback: database: restoring ")
+                        .containsPattern("database: +RESTORED: restored \\S+-postgres-app into postgresql://127.0.0.1:\\d+/app in \\d+ ms; .*approved by dba-dee")
+                        .contains("squadRunbook: rollback ALREADY_ROLLED_BACK, database RESTORED")
+                        .contains("NOTIFY (#flakeguard-ops): FAILED: " + fg + " 2.1.0 to production: FAILED (verifyHealth failed: 1 of 1 check(s) did not pass)");
+                assertThat(two.inputs()).anySatisfy(i -> assertThat(i.message()).startsWith("autoRollback: restore the database"));
+                try (java.sql.Connection c = postgres.connect(); java.sql.Statement st = c.createStatement();
+                     java.sql.ResultSet rs = st.executeQuery("SELECT string_agg(name, ',' ORDER BY id) FROM test_runs")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as("the database is as the snapshot for 2.1.0 had it").isEqualTo("before-2.1.0");
+                }
+                Http.Response r = Http.get(fgNginx.baseUrl() + "/health", Duration.ofSeconds(5));
+                assertThat(JSON.readTree(r.body()).path("version").asText()).isEqualTo("1.0.0");
+            } finally {
+                docker.run(Duration.ofSeconds(60), "rm", "-f", "-v", fg + "-blue", fg + "-green");
+            }
+        }
+    }
+
+    static void insertRow(String name) {
+        try (java.sql.Connection c = postgres.connect(); java.sql.PreparedStatement st = c.prepareStatement("INSERT INTO test_runs (name) VALUES (?)")) {
+            st.setString(1, name);
+            st.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     PipelineHarness sbfBuild(int build) {
         return new PipelineHarness().jobName("sbf-release").buildNumber(build).user("dev-sam")
                 .group("sbf-oncall-leads", "lead-ola").group("sbf-release", "rel-rita")
