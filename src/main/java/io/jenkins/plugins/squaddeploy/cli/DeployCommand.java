@@ -124,35 +124,8 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--strategy", paramLabel = "NAME", defaultValue = "blueGreen", description = "blueGreen (default), rolling or recreate")
     String strategy;
 
-    @Option(names = "--compose-file", paramLabel = "FILE", description = "compose file (repeatable, in order): target compose")
-    List<String> composeFiles = new ArrayList<>();
-
-    @Option(names = "--project", paramLabel = "NAME", description = "compose base project name (default: the service)")
-    String project;
-
-    @Option(names = "--env-file", paramLabel = "FILE", description = "compose --env-file")
-    String envFile;
-
-    @Option(names = "--compose-service", paramLabel = "NAME", description = "compose service that runs the image (repeatable; default: the service)")
-    List<String> composeServices = new ArrayList<>();
-
-    @Option(names = "--docker", description = "target plain Docker containers (the default without --compose-file)")
-    boolean docker;
-
-    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "container environment for --docker (repeatable); prefer NAME=@VAR to read the value from variable VAR")
-    List<String> env = new ArrayList<>();
-
-    @Option(names = "--network", paramLabel = "NAME", description = "Docker network for --docker (default host)")
-    String network;
-
-    @Option(names = "--volume", paramLabel = "SRC:DST", description = "volume for --docker (repeatable)")
-    List<String> volumes = new ArrayList<>();
-
-    @Option(names = "--ports", paramLabel = "SPEC", description = "blueGreen blue=8001,green=8002; rolling 8001-8004; recreate 8001")
-    String ports;
-
-    @Option(names = "--port-variable", paramLabel = "NAME", description = "variable that tells the container its port (default PORT)")
-    String portVariable;
+    @Mixin
+    ContainerTargetOptions container = new ContainerTargetOptions();
 
     @Option(names = "--replicas", paramLabel = "N", description = "rolling: number of replicas (default: as many as run now, at least 1)")
     Integer replicas;
@@ -266,34 +239,13 @@ public final class DeployCommand implements Callable<Integer> {
             if (target != null) {
                 return deployOrchestrated(target, commands, log, masker, sysEnv, out, started);
             }
-            List<String> containerEnv = new ArrayList<>();
-            for (String e : env) {
-                int eq = e.indexOf('=');
-                if (eq > 0 && e.startsWith("@", eq + 1)) {
-                    String from = sysEnv.get(e.substring(eq + 2));
-                    if (from == null) {
-                        throw new ParameterException("target.env", "variable " + e.substring(eq + 2) + " (for " + e.substring(0, eq) + ") is not set", "NAME=@VAR with VAR set");
-                    }
-                    masker.add(from);
-                    containerEnv.add(e.substring(0, eq + 1) + from);
-                } else {
-                    containerEnv.add(e);
-                }
-            }
             DeployRequest.Builder b = DeployRequest.builder().service(service).image(image).version(version).environment(environment)
-                    .strategy(strategy).ports(ports).portVariable(portVariable).replicas(replicas).healthTimeoutSeconds(healthTimeout)
+                    .strategy(strategy).replicas(replicas).healthTimeoutSeconds(healthTimeout)
                     .migration(migration == null ? null : argv(migration)).migrationTimeoutSeconds(migrationTimeout).stateDir(dir)
                     .lockTimeoutSeconds(lockTimeout).imageSource(imageSource).buildContext(buildContext).dockerfile(dockerfile)
                     .buildArgs(buildArgs).labels(labels).upstreamHost(upstreamHost)
                     .buildUrl(buildUrl != null ? buildUrl : sysEnv.get("BUILD_URL"));
-            if (!composeFiles.isEmpty()) {
-                if (docker) {
-                    throw new ParameterException("target", "both --docker and --compose-file were given", "one target");
-                }
-                b.compose(composeFiles, project, envFile, composeServices);
-            } else {
-                b.docker(containerEnv, network, volumes);
-            }
+            container.applyTo(b, sysEnv, masker);
             DeployRequest request = b.build();
             RouterHandover handover = RouterHandover.of(DeployCommand::flag, request, routerSpec, publicUrl, versionPath,
                     orDefault(verifyDeadline, SwitchSpecs.DEFAULT_VERIFY_DEADLINE_S), orDefault(samples, SwitchSpecs.DEFAULT_SAMPLES),
@@ -345,7 +297,7 @@ public final class DeployCommand implements Callable<Integer> {
     private Integer deployOrchestrated(OrchestratedSpec target, CommandRunner commands, ConsoleLog log, Masker masker, Map<String, String> sysEnv,
                                        PrintWriter out, java.time.Instant started) throws IOException, InterruptedException {
         String unused = routerOptions.given() ? "--router" : migration != null ? "--migration" : replicas != null ? "--replicas"
-                : !composeFiles.isEmpty() ? "--compose-file" : docker ? "--docker" : ports != null ? "--ports" : buildContext != null ? "--build-context" : null;
+                : container.firstGiven() != null ? container.firstGiven() : buildContext != null ? "--build-context" : null;
         if (unused != null) {
             throw new ParameterException(unused, unused + " is not used with an orchestrated target (the orchestrator performs the rollout)",
                     "no " + unused + " with --swarm-service/--swarm-stack-file");

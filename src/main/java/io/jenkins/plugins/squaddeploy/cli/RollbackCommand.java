@@ -81,32 +81,8 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--reason", paramLabel = "TEXT", description = "why: the trigger in the incident summary and the webhook message")
     String reason;
 
-    @Option(names = "--compose-file", paramLabel = "FILE", description = "compose file (repeatable, in order): target compose")
-    List<String> composeFiles = new ArrayList<>();
-
-    @Option(names = "--project", paramLabel = "NAME", description = "compose base project name (default: the service)")
-    String project;
-
-    @Option(names = "--env-file", paramLabel = "FILE", description = "compose --env-file")
-    String envFile;
-
-    @Option(names = "--compose-service", paramLabel = "NAME", description = "compose service that runs the image (repeatable; default: the service)")
-    List<String> composeServices = new ArrayList<>();
-
-    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "container environment for the docker target (repeatable); NAME=@VAR reads VAR")
-    List<String> env = new ArrayList<>();
-
-    @Option(names = "--network", paramLabel = "NAME", description = "Docker network for the docker target (default host)")
-    String network;
-
-    @Option(names = "--volume", paramLabel = "SRC:DST", description = "volume for the docker target (repeatable)")
-    List<String> volumes = new ArrayList<>();
-
-    @Option(names = "--ports", paramLabel = "SPEC", description = "as squadDeploy: blueGreen blue=8001,green=8002; rolling 8001-8004; recreate 8001")
-    String ports;
-
-    @Option(names = "--port-variable", paramLabel = "NAME", description = "variable that tells the container its port (default PORT)")
-    String portVariable;
+    @Mixin
+    ContainerTargetOptions container = new ContainerTargetOptions();
 
     @Option(names = "--upstream-host", paramLabel = "HOST", description = "host of the instances' upstream addresses (default 127.0.0.1)")
     String upstreamHost;
@@ -215,7 +191,7 @@ public final class RollbackCommand implements Callable<Integer> {
         if (service == null || !DeployRequest.NAME.matcher(service).matches()) {
             throw new ParameterException("--service", "got " + ParameterException.show(service), DeployRequest.NAME_FORM);
         }
-        String unused = routerOptions.given() ? "--router" : !composeFiles.isEmpty() ? "--compose-file" : ports != null ? "--ports" : null;
+        String unused = routerOptions.given() ? "--router" : container.firstGiven();
         if (unused != null) {
             throw new ParameterException(unused, unused + " is not used with an orchestrated target", "no " + unused + " with --swarm-service/--swarm-stack-file");
         }
@@ -241,28 +217,10 @@ public final class RollbackCommand implements Callable<Integer> {
         String undone = Rollbacker.rolledBackRelease(files, dir, service);
         ReleaseRecord current = undone != null && st.previous() != null && undone.equals(st.previous().releaseId())
                 ? st.previous().withPrevious(st.current()) : st.current();
-        List<String> containerEnv = new ArrayList<>();
-        for (String e : env) {
-            int eq = e.indexOf('=');
-            if (eq > 0 && e.startsWith("@", eq + 1)) {
-                String from = sysEnv.get(e.substring(eq + 2));
-                if (from == null) {
-                    throw new ParameterException("--env", "variable " + e.substring(eq + 2) + " (for " + e.substring(0, eq) + ") is not set", "NAME=@VAR with VAR set");
-                }
-                masker.add(from);
-                containerEnv.add(e.substring(0, eq + 1) + from);
-            } else {
-                containerEnv.add(e);
-            }
-        }
         DeployRequest.Builder b = DeployRequest.builder().service(service).environment(environment).image(current.image()).version(current.version())
-                .strategy(current.strategy()).ports(ports).portVariable(portVariable).healthTimeoutSeconds(healthTimeout).stateDir(dir)
+                .strategy(current.strategy()).healthTimeoutSeconds(healthTimeout).stateDir(dir)
                 .upstreamHost(upstreamHost);
-        if (!composeFiles.isEmpty()) {
-            b.compose(composeFiles, project, envFile, composeServices);
-        } else {
-            b.docker(containerEnv, network, volumes);
-        }
+        container.applyTo(b, sysEnv, masker);
         DeployRequest req = b.build();
         List<Deployment> out = new ArrayList<>();
         out.add(new Deployment.Released(req, current, null, Instant.now()));

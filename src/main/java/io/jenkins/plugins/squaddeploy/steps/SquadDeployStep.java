@@ -618,9 +618,12 @@ public class SquadDeployStep extends Step implements Serializable {
                 run(this::stopOldColour);
             } else if (!DONE.equals(p)) {
                 getContext().onFailure(new AbortException("squadDeploy: Jenkins restarted while " + step.environment + "/" + step.service
-                        + " was being deployed; the deploy did not finish. The target says what runs: the containers' io.squad-deploy.* labels and "
+                        + " was being deployed; the deploy did not finish. "
+                        + (step.target instanceof OrchestratedTarget ? "The orchestrator may still be rolling it out: it says what runs (e.g. docker service ps,"
+                        + " kubectl rollout status); nothing was recorded for autoRollback. Deploy again when ready."
+                        : "The target says what runs: the containers' io.squad-deploy.* labels and "
                         + "the state file (stateDir)" + (step.router == null ? "" : ", and the router which colour gets the traffic")
-                        + "; the deploy lock frees itself within 90 s. Deploy again when ready."));
+                        + "; the deploy lock frees itself within 90 s. Deploy again when ready.")));
             }
         }
 

@@ -26,9 +26,49 @@ public final class SwarmFixture implements AutoCloseable {
     private final List<String> stacks = new ArrayList<>();
     private int counter;
 
+    private static boolean reaped;
+
     public SwarmFixture() {
         ensureSwarm(docker);
+        reapLeftoverServices(docker);
         Testbed.track(this);
+    }
+
+    /**
+     * Once per JVM: removes test services ({@code squad.test.pid} label) whose JVM is gone (killed before it could clean
+     * up); services of a live JVM (a build running in parallel) stay.
+     */
+    static synchronized void reapLeftoverServices(DockerFixture docker) {
+        if (reaped) {
+            return;
+        }
+        reaped = true;
+        String ids = docker.run(Duration.ofSeconds(30), "service", "ls", "-q", "--filter", "label=" + Testbed.PID_LABEL).stdout().strip();
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of("service", "inspect", "--format", "{{.Spec.Name}}\t{{index .Spec.Labels \"" + Testbed.PID_LABEL + "\"}}"));
+        args.addAll(List.of(ids.split("\\s+")));
+        List<String> stale = new ArrayList<>();
+        for (String line : docker.run(Duration.ofSeconds(30), args.toArray(String[]::new)).stdout().split("\n")) {
+            String[] f = line.split("\t");
+            if (f.length == 2) {
+                try {
+                    long pid = Long.parseLong(f[1].strip());
+                    if (pid != Testbed.jvmPid() && !Testbed.isLiveJvm(pid)) {
+                        stale.add(f[0].strip());
+                    }
+                } catch (NumberFormatException ignored) {
+                    // not ours
+                }
+            }
+        }
+        if (!stale.isEmpty()) {
+            List<String> rm = new ArrayList<>(List.of("service", "rm"));
+            rm.addAll(stale);
+            docker.run(Duration.ofSeconds(60), rm.toArray(String[]::new));
+            System.err.println("[squadtest] removed leftover swarm services " + stale);
+        }
     }
 
     /** Makes this daemon a single-node swarm manager unless it is one already. */
@@ -58,8 +98,8 @@ public final class SwarmFixture implements AutoCloseable {
      */
     public String createService(String name, String image, int port, String... extra) {
         List<String> args = new ArrayList<>(List.of("service", "create", "--detach", "--name", name, "--network", "host", "--env", "PORT=" + port,
-                "--label", Testbed.LABEL + "=1", "--replicas", "1", "--update-monitor", "1s", "--update-failure-action", "rollback",
-                "--rollback-monitor", "1s", "--no-resolve-image"));
+                "--label", Testbed.LABEL + "=1", "--label", Testbed.PID_LABEL + "=" + Testbed.jvmPid(), "--replicas", "1", "--update-monitor", "1s", "--update-failure-action", "rollback",
+                "--rollback-monitor", "1s", "--no-resolve-image", "--stop-grace-period", "2s"));
         args.addAll(List.of(extra));
         args.add(image);
         synchronized (this) {
@@ -87,6 +127,11 @@ public final class SwarmFixture implements AutoCloseable {
     /** {@code Version.Index} of the service: changes with every change of its spec. */
     public long specVersion(String service) {
         return Long.parseLong(docker.ok(Duration.ofSeconds(30), "service", "inspect", service, "--format", "{{.Version.Index}}"));
+    }
+
+    /** Labels a test's own {@code docker service create} needs so that a killed JVM's services are reaped. */
+    public static List<String> serviceLabelArgs() {
+        return List.of("--label", Testbed.LABEL + "=1", "--label", Testbed.PID_LABEL + "=" + Testbed.jvmPid());
     }
 
     /** Records a service created by the test itself so that {@link #close()} removes it. */

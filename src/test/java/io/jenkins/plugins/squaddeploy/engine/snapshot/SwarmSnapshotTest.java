@@ -11,6 +11,8 @@ import io.jenkins.plugins.squaddeploy.testbed.SwarmFixture;
 import io.jenkins.plugins.squaddeploy.testbed.TestbedExtension;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,11 +50,13 @@ class SwarmSnapshotTest {
             s.execute("INSERT INTO notes (body) SELECT 'Notiz Nr. ' || g || ' — ünïcödé' FROM generate_series(1, 2000) g");
         }
         service = swarm.newName("pgtools");
-        swarm.docker.ok(Duration.ofSeconds(60), "service", "create", "--detach", "--name", service, "--network", "host", "--no-healthcheck",
-                "--no-resolve-image", "--label", "squad.test=1",
-                "--mount", "type=bind,source=/usr,target=/usr,readonly", "--mount", "type=bind,source=/usr/lib,target=/lib,readonly",
+        List<String> args = new ArrayList<>(List.of("service", "create", "--detach", "--name", service, "--network", "host", "--no-healthcheck",
+                "--stop-grace-period", "1s", "--no-resolve-image"));
+        args.addAll(SwarmFixture.serviceLabelArgs());
+        args.addAll(List.of("--mount", "type=bind,source=/usr,target=/usr,readonly", "--mount", "type=bind,source=/usr/lib,target=/lib,readonly",
                 "--mount", "type=bind,source=/usr/lib64,target=/lib64,readonly",
-                "--mount", "type=bind,source=/etc/ld.so.cache,target=/etc/ld.so.cache,readonly", image, "sleep", "600");
+                "--mount", "type=bind,source=/etc/ld.so.cache,target=/etc/ld.so.cache,readonly", image, "sleep", "600"));
+        swarm.docker.ok(Duration.ofSeconds(60), args.toArray(String[]::new));
         swarm.adopt(service);
         swarm.awaitRunning(service, image);
     }
