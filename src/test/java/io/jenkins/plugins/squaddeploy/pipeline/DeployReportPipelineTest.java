@@ -148,7 +148,7 @@ class DeployReportPipelineTest {
             // the build page
             ReportAction action = r.build().getAction(ReportAction.class);
             assertThat(action).isNotNull();
-            assertThat(action.getSummary()).containsEntry("rolledBack", true).containsEntry("version", "2.0.0").containsEntry("result", "ROLLED_BACK");
+            assertThat(action.getSummary()).containsEntry("rolledBack", true).containsEntry("service", b.service).containsEntry("environment", "test").containsEntry("version", "2.0.0").containsEntry("result", "ROLLED_BACK");
             assertThat(action.getTimeToRestore()).matches("\\d+(\\.\\d)? (ms|s)");
             assertThat(action.getHtml()).isEqualTo(html);
             assertThat(action.getOutput(outputFile.substring("output/".length())).getText()).contains("docker");

@@ -160,4 +160,28 @@ public final class HelmClient {
         }
         return found;
     }
+
+    /**
+     * The value at {@code key} (dotted) of the user-supplied values of {@code revision}: {@code helm get values RELEASE --revision N
+     * -o json}. The output holds every user value, secrets included: only that one value is kept, nothing is printed. Null when
+     * helm cannot tell or the value is not set.
+     */
+    public String valueOf(String release, int revision, List<String> where, String key) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("get", "values", release, "--revision", String.valueOf(revision)));
+        args.addAll(where);
+        args.addAll(List.of("-o", "json"));
+        CommandResult r = run(args, Duration.ofSeconds(60));
+        if (!r.succeeded()) {
+            return null;
+        }
+        try {
+            JsonNode n = JSON.readTree(r.stdout() == null || r.stdout().isBlank() ? "{}" : r.stdout());
+            for (String part : key.split("\\.")) {
+                n = n.path(part);
+            }
+            return n.isValueNode() && !n.isNull() ? n.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
 }

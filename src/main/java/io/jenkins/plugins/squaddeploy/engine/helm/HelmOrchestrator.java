@@ -221,7 +221,15 @@ public final class HelmOrchestrator implements Orchestrator {
             ctx.log().info("squadDeploy: helm release " + spec.release() + " revision " + now.revision() + " " + now.status()
                     + (now.chart() == null ? "" : " (chart " + now.chart() + (now.appVersion() == null ? "" : ", app " + now.appVersion()) + ")")
                     + (prev == null ? "" : "; autoRollback goes back to revision " + prev.revision()));
-            OrchestratedRelease.Unit u = new OrchestratedRelease.Unit(spec.release(), "release", r.image(), null, String.valueOf(now.revision()),
+            String previousImage = null;
+            if (prev != null && spec.imageTagKey() != null) {
+                // the tag the previous revision was released with (its user-supplied values), for the rollback summary
+                String tag = helm.valueOf(spec.release(), prev.revision(), where(), spec.imageTagKey());
+                String image = r.image().contains("@") ? r.image().substring(0, r.image().indexOf('@')) : r.image();
+                int colon = image.lastIndexOf(':');
+                previousImage = tag == null || colon <= image.lastIndexOf('/') ? null : image.substring(0, colon) + ":" + tag;
+            }
+            OrchestratedRelease.Unit u = new OrchestratedRelease.Unit(spec.release(), "release", r.image(), previousImage, String.valueOf(now.revision()),
                     prev == null ? null : String.valueOf(prev.revision()), true);
             List<String> notes = new ArrayList<>();
             if (now.chart() != null) {

@@ -82,7 +82,7 @@ public record DeployReport(String title, String buildUrl, Instant createdAt, Ins
                         colour = str(d.get("to"), colour);
                         servingColour = colour;
                         servingVersion = str(d.get("version"), servingVersion);
-                        service = str(d.get("service"), service);
+                        service = service == null ? str(d.get("service"), null) : service; // the router's name for it only when no deploy named it
                     }
                 }
                 case "rollback" -> {

@@ -44,8 +44,10 @@ public final class ReportHtml {
     private static void header(StringBuilder h, DeployReport r, DeployReport.Summary s) {
         h.append("<header><div><div class=\"eyebrow\">Deploy report</div><h1>").append(esc(nz(r.title(), "squad deploy"))).append("</h1>")
          .append("<div class=\"sub\">");
-        if (r.buildUrl() != null) {
+        if (r.buildUrl() != null && (r.buildUrl().startsWith("http://") || r.buildUrl().startsWith("https://"))) {
             h.append("<a href=\"").append(esc(r.buildUrl())).append("\">").append(esc(r.buildUrl())).append("</a> · ");
+        } else if (r.buildUrl() != null) {
+            h.append(esc(r.buildUrl())).append(" · ");
         }
         h.append("started ").append(time(r.createdAt())).append(" UTC · updated ").append(time(r.updatedAt())).append(" UTC</div></div>")
          .append("<div id=\"result\" class=\"result ").append(resultClass(s.result())).append("\">").append(esc(s.result().replace('_', ' '))).append("</div></header>\n");
@@ -241,7 +243,8 @@ public final class ReportHtml {
 
     private static void kv(StringBuilder h, String k, Object v) {
         if (v != null) {
-            h.append("<div><span class=\"label\">").append(esc(k)).append("</span> ").append(esc(plain(v))).append("</div>");
+            h.append("<div><span class=\"label\">").append(esc(k)).append("</span> ").append(esc(v instanceof Boolean b ? (b ? "yes" : "no") : plain(v)))
+             .append("</div>");
         }
     }
 

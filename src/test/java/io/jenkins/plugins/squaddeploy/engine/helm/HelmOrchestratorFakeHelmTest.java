@@ -49,32 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class HelmOrchestratorFakeHelmTest {
-    static final String FAKE_HELM = """
-            #!/bin/sh
-            # FAKE helm for HelmOrchestratorFakeHelmTest: no helm, no cluster here. Records its argv and answers from
-            # files the test wrote: phase n = number of upgrade/rollback calls so far.
-            state="${FAKE_HELM_STATE:?}"
-            n=$(cat "$state/phase" 2>/dev/null || echo 0)
-            line=""; for a in "$@"; do line="$line$a|"; done
-            echo "$line" >> "$state/calls.log"
-            if [ -n "$KUBECONFIG" ]; then echo "KUBECONFIG mode=$(stat -c %a "$KUBECONFIG") sha=$(sha256sum < "$KUBECONFIG" | cut -c1-64)" >> "$state/files.log"; fi
-            prev=""; for a in "$@"; do
-              if [ "$prev" = "-f" ] && [ -f "$a" ]; then
-                case "$a" in *squad-secrets-*) echo "values mode=$(stat -c %a "$a") sha=$(sha256sum < "$a" | cut -c1-64)" >> "$state/files.log";; esac
-              fi
-              prev="$a"
-            done
-            case "$1" in
-              version) cat "$state/version.txt";;
-              history) if [ -f "$state/history-$n.json" ]; then cat "$state/history-$n.json"; else echo "Error: release: not found" >&2; exit 1; fi;;
-              status) if [ -f "$state/status-$n.json" ]; then cat "$state/status-$n.json"; else echo "Error: release: not found" >&2; exit 1; fi;;
-              upgrade) echo $((n + 1)) > "$state/phase"
-                if [ -f "$state/upgrade-fails" ]; then cat "$state/upgrade-fails" >&2; exit 1; fi
-                printf 'Release "%s" has been upgraded. Happy Helming!\\nNAME: %s\\nLAST DEPLOYED: Fri Jan 17 14:00:00 2025\\nNAMESPACE: production\\nSTATUS: deployed\\nREVISION: 3\\nTEST SUITE: None\\n' "$3" "$3";;
-              rollback) echo $((n + 1)) > "$state/phase"; echo "Rollback was a success! Happy Helming!";;
-              *) echo "fake helm: unsupported: $*" >&2; exit 2;;
-            esac
-            """;
+    static final String FAKE_HELM = io.jenkins.plugins.squaddeploy.testbed.FakeHelm.SCRIPT;
     static final String H1 = "{\"revision\":1,\"updated\":\"2025-01-10T14:00:00.123456789Z\",\"status\":\"superseded\",\"chart\":\"api-platform-1.0.0\","
             + "\"app_version\":\"1.0.0\",\"description\":\"Install complete\"}";
     static final String H2_DEPLOYED = "{\"revision\":2,\"updated\":\"2025-01-17T14:00:00.987654321Z\",\"status\":\"deployed\",\"chart\":\"api-platform-1.1.0\","
@@ -197,6 +172,7 @@ class HelmOrchestratorFakeHelmTest {
         phase(0, "[" + H1 + "," + H2_DEPLOYED + "]", status("deployed", 2, "Upgrade complete").replace("@PW@", dbPassword));
         phase(1, "[" + H1 + "," + H2_SUPERSEDED + ",{\"revision\":3,\"updated\":\"2025-01-24T14:00:00Z\",\"status\":\"deployed\",\"chart\":\"api-platform-1.1.0\","
                 + "\"app_version\":\"1.10\",\"description\":\"Upgrade complete\"}]", null);
+        Files.writeString(state.resolve("values-2.json"), "{\"image\":{\"tag\":\"1.1.0\"},\"database\":{\"password\":\"" + dbPassword + "\"}}");
         HelmSpec spec = spec(Map.of());
 
         OrchestratedRelease r = Orchestrators.of(spec, ctx).deploy(request(spec));
@@ -212,7 +188,9 @@ class HelmOrchestratorFakeHelmTest {
                 List.of("--wait", "--timeout", "600s", "--atomic", "-f", "helm/values-prod.yaml", "-f", secretsFile, "--set", "replicaCount=5",
                         "--set-string", "image.tag=1.10")));
         assertThat(calls.get(4).get(0)).isEqualTo("history");
-        assertThat(calls).hasSize(5);
+        // the previous revision's tag, from its user-supplied values (which hold the secret too: parsed, never printed)
+        assertThat(calls.get(5)).isEqualTo(concat(List.of("get", "values", "api-platform", "--revision", "2"), where, List.of("-o", "json")));
+        assertThat(calls).hasSize(6);
         // secrets: only in 0600 files (kubeconfig via KUBECONFIG, values via -f), deleted afterwards, never on argv
         assertThat(String.join("\n", Files.readAllLines(state.resolve("calls.log")))).doesNotContain(dbPassword).doesNotContain("token");
         String expectedValues = new ObjectMapper(new YAMLFactory()).writeValueAsString(Map.of("database", Map.of("password", dbPassword)));
@@ -221,7 +199,8 @@ class HelmOrchestratorFakeHelmTest {
         assertThat(Path.of(secretsFile)).doesNotExist();
         assertThat(secretsFile).contains("squad-secrets-");
         // the record: revision before and after
-        assertThat(r.units()).containsExactly(new OrchestratedRelease.Unit("api-platform", "release", "api-platform/auth-service:1.10", null, "3", "2", true));
+        assertThat(r.units()).containsExactly(new OrchestratedRelease.Unit("api-platform", "release", "api-platform/auth-service:1.10",
+                "api-platform/auth-service:1.1.0", "3", "2", true));
         assertThat(r.target()).doesNotContainValue(dbPassword);
         assertThat(r.toMap().toString()).doesNotContain(dbPassword);
         assertThat(String.join("\n", console)).contains("squadDeploy: helm upgrade --install api-platform helm/api-platform --namespace production")

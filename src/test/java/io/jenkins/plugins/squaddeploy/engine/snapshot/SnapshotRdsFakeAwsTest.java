@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * timeouts, restore into a new instance, prune deleting in "AWS", and that the secret key is never on a command line.
  */
 @Timeout(60)
-class SnapshotRdsFakeAwsTest {
-    static final String FAKE_AWS = """
+public class SnapshotRdsFakeAwsTest {
+    public static final String FAKE_AWS = """
             #!/bin/sh
             # FAKE aws CLI for SnapshotRdsFakeAwsTest. There is no AWS here: this script records its arguments and
             # answers like `aws rds ...` would. A snapshot is "creating" for two describe calls, then "available".
