@@ -42,17 +42,41 @@ public final class HaproxyRouter implements TrafficRouter {
     private static final List<String> PLACEHOLDERS = List.of("service", "colour", "backend", "address", "name", "disabled");
     private static final int NOT_SERVING = 0x01 | 0x02 | 0x08 | 0x10 | 0x20; // FMAINT IMAINT FDRAIN IDRAIN RMAINT
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
+    /** {@code srv_op_state} of a server HAProxy sends requests to (SRV_ST_RUNNING). */
+    private static final int RUNNING = 2;
+    /** {@code srv_check_state} bit CHK_ST_ENABLED, {@code srv_check_result} CHK_RES_PASSED / CHK_RES_CONDPASS. */
+    private static final int CHECK_ENABLED = 0x04;
+    private static final int CHECK_PASSED = 3;
+    private static final int CHECK_CONDPASS = 4;
+    /** How long the new colour's servers may take to pass HAProxy's own health check before the old colour is drained. */
+    static final Duration UP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration UP_POLL = Duration.ofMillis(100);
 
     private final String service;
     private final HaproxyRouterSpec spec;
     private final RouterHost host;
     private final CommandRunner commands;
     private final ConsoleLog log;
+    private Duration upTimeout = UP_TIMEOUT;
     private List<ServerState> beforeLastRoute;
     private FileBackup lastBackup;
 
     /** One line of {@code show servers state}. */
-    record ServerState(String name, String address, int port, int adminState, int weight) {
+    record ServerState(String name, String address, int port, int adminState, int weight, int opState, int checkState, int checkResult) {
+        ServerState(String name, String address, int port, int adminState, int weight) {
+            this(name, address, port, adminState, weight, RUNNING, 0, CHECK_PASSED);
+        }
+
+        /**
+         * Requests reach it and HAProxy's health check (when it has one) has passed since it was last enabled: a server
+         * leaving maintenance is RUNNING at once but its check result is still unknown, and the first failed check
+         * takes it DOWN; one whose container was replaced while drained is DOWN until {@code rise} checks passed.
+         */
+        boolean up() {
+            boolean checked = (checkState & CHECK_ENABLED) != 0;
+            return opState == RUNNING && (!checked || checkResult == CHECK_PASSED || checkResult == CHECK_CONDPASS);
+        }
+
         boolean serving() {
             return (adminState & NOT_SERVING) == 0 && weight > 0;
         }
@@ -72,6 +96,12 @@ public final class HaproxyRouter implements TrafficRouter {
         this.host = host;
         this.commands = commands;
         this.log = log == null ? ConsoleLog.SILENT : log;
+    }
+
+    /** How long {@link #route} waits for the new colour to pass HAProxy's health check (tests shorten it). */
+    HaproxyRouter upTimeout(Duration d) {
+        this.upTimeout = d;
+        return this;
     }
 
     @Override
@@ -200,11 +230,54 @@ public final class HaproxyRouter implements TrafficRouter {
                 expect(admin("set weight " + ref + " 100%"), null, "set weight " + ref + " 100%");
             }
         }
+        if (running.stream().anyMatch(s -> !enabled.contains(s.name()) && s.serving())) {
+            awaitUp(enabled);
+        }
         for (ServerState s : running) {
             if (!enabled.contains(s.name()) && s.serving()) {
                 String ref = spec.backend() + "/" + s.name();
                 expect(admin("set server " + ref + " state drain"), null, "set server " + ref + " state drain");
             }
+        }
+    }
+
+    /**
+     * Waits until HAProxy's own health check marks every server in {@code names} UP, so that draining the old colour
+     * never leaves the backend without a server that takes requests (HAProxy answers 503 then). A server leaving
+     * maintenance, or one whose container was just replaced, is DOWN until {@code rise} checks passed (with the built-in
+     * template {@code inter 2s rise 2}: about 2 to 4 s). When they are not all UP within {@link #UP_TIMEOUT} the switch
+     * fails and the caller puts the old colour back; the old colour never stopped serving.
+     */
+    private void awaitUp(Set<String> names) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + upTimeout.toNanos();
+        long nextReport = start + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            List<String> down = new ArrayList<>();
+            for (ServerState s : serversState()) {
+                if (names.contains(s.name()) && !s.up()) {
+                    down.add(s.name());
+                }
+            }
+            if (down.isEmpty()) {
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                if (ms >= 1000) {
+                    log.info("blueGreenSwitch: haproxy: " + String.join(", ", names) + " passed HAProxy's health check after " + ms + " ms");
+                }
+                return;
+            }
+            long now = System.nanoTime();
+            if (now >= deadline) {
+                throw new RouterException("HAProxy's health check still marks " + String.join(", ", down) + " of backend " + spec.backend()
+                        + " DOWN after " + upTimeout.toSeconds() + " s, so the old colour was not drained; check that the new colour "
+                        + "answers the backend's health check (the 'check' options of its server lines)");
+            }
+            if (now >= nextReport) {
+                log.info("blueGreenSwitch: haproxy: waiting for HAProxy's health check to mark " + String.join(", ", down) + " UP ("
+                        + (now - start) / 1_000_000_000 + " s of " + upTimeout.toSeconds() + " s)");
+                nextReport = now + Duration.ofSeconds(5).toNanos();
+            }
+            Thread.sleep(UP_POLL.toMillis());
         }
     }
 
@@ -227,7 +300,10 @@ public final class HaproxyRouter implements TrafficRouter {
         int port = header.indexOf("srv_port");
         int admin = header.indexOf("srv_admin_state");
         int weight = header.indexOf("srv_uweight");
-        if (Math.min(Math.min(name, addr), Math.min(Math.min(port, admin), weight)) < 0) {
+        int op = header.indexOf("srv_op_state");
+        int checkState = header.indexOf("srv_check_state");
+        int checkResult = header.indexOf("srv_check_result");
+        if (Math.min(Math.min(Math.min(name, addr), Math.min(Math.min(port, admin), weight)), op) < 0) {
             throw new RouterException("'show servers state' on " + spec.socket() + " lacks a column blueGreenSwitch needs: " + headerLine);
         }
         List<ServerState> out = new ArrayList<>();
@@ -240,7 +316,9 @@ public final class HaproxyRouter implements TrafficRouter {
                 continue;
             }
             try {
-                out.add(new ServerState(f[name], f[addr], Integer.parseInt(f[port]), Integer.parseInt(f[admin]), Integer.parseInt(f[weight])));
+                out.add(new ServerState(f[name], f[addr], Integer.parseInt(f[port]), Integer.parseInt(f[admin]), Integer.parseInt(f[weight]),
+                        Integer.parseInt(f[op]), checkState < 0 ? 0 : Integer.parseInt(f[checkState]),
+                        checkResult < 0 ? CHECK_PASSED : Integer.parseInt(f[checkResult])));
             } catch (NumberFormatException e) {
                 throw new RouterException("cannot read 'show servers state' line: " + l);
             }

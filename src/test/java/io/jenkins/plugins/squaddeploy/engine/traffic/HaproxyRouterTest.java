@@ -168,6 +168,83 @@ class HaproxyRouterTest {
     }
 
     @Test
+    void aColourThatDoesNotPassHaproxysCheckYetIsWaitedForAndNoRequestIsRefused() throws Exception {
+        // green-1 is in the managed block with HAProxy's own health check (the built-in template's "check inter 2s
+        // rise 2") and nothing listens on its port yet. Draining blue before HAProxy marks green-1 UP would make HAProxy
+        // answer 503 to everyone; the switch must wait, blue serving meanwhile, until green answers.
+        int port = io.jenkins.plugins.squaddeploy.testbed.FreePorts.next();
+        TrafficRouter.Upstream late = new TrafficRouter.Upstream("127.0.0.1", port);
+        HaproxyRouter setup = router(new RecordingRunner(), null, null);
+        String block = setup.renderBlock("blue", List.of(new RouterTemplate.Server("blue-1", NginxRouterTest.upstream(blue), false),
+                new RouterTemplate.Server("green-1", late, true)));
+        Files.writeString(haproxy.configFile(), setup.withBlock(initialConfig, block));
+        haproxy.reload();
+        Poll.until("blue to serve with green-1 known", Duration.ofSeconds(20), () -> "1.0.0".equals(versionThroughHaproxy()));
+
+        RecordingLog log = new RecordingLog();
+        java.util.concurrent.CompletableFuture<SwitchResult> switching = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new BlueGreenSwitcher(router(new RecordingRunner(), log, null), log, new Masker())
+                        .switchTo(new SwitchRequest("api", "green", List.of(late), URI.create(haproxy.baseUrl() + "/health"), "2.0.0",
+                                "$.version", Duration.ofSeconds(30), 5));
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        // enabled (admin state 0, or 4: "disabled" in the file, now ready) but DOWN (operational state 0) by its check
+        Poll.until("HAProxy's check to mark green-1 DOWN while the switch waits", Duration.ofSeconds(20),
+                () -> haproxy.admin("show servers state api").lines().anyMatch(l -> l.matches("\\d+ api \\d+ green-1 127\\.0\\.0\\.1 0 [04] .*")));
+        for (int i = 0; i < 20; i++) {
+            assertThat(versionThroughHaproxy()).as("blue keeps serving while green-1 is DOWN").isEqualTo("1.0.0");
+        }
+        assertThat(switching).isNotDone();
+
+        com.sun.net.httpserver.HttpServer green2 = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", port), 50);
+        green2.createContext("/", x -> {
+            byte[] body = "{\"status\":\"healthy\",\"version\":\"2.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        green2.start();
+        try {
+            SwitchResult r = switching.get(40, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.to()).isEqualTo("green");
+            assertThat(log.text()).contains("passed HAProxy's health check after");
+            for (int i = 0; i < 5; i++) {
+                assertThat(versionThroughHaproxy()).isEqualTo("2.0.0");
+            }
+        } finally {
+            green2.stop(0);
+        }
+    }
+
+    @Test
+    void aColourThatNeverPassesHaproxysCheckIsNotSwitchedToAndBlueKeepsServing() throws Exception {
+        int nothingListens = io.jenkins.plugins.squaddeploy.testbed.FreePorts.next();
+        TrafficRouter.Upstream dead = new TrafficRouter.Upstream("127.0.0.1", nothingListens);
+        HaproxyRouter setup = router(new RecordingRunner(), null, null);
+        String block = setup.renderBlock("blue", List.of(new RouterTemplate.Server("blue-1", NginxRouterTest.upstream(blue), false),
+                new RouterTemplate.Server("green-1", dead, true)));
+        Files.writeString(haproxy.configFile(), setup.withBlock(initialConfig, block));
+        haproxy.reload();
+        Poll.until("blue to serve with green-1 known", Duration.ofSeconds(20), () -> "1.0.0".equals(versionThroughHaproxy()));
+        String before = Files.readString(haproxy.configFile());
+
+        HaproxyRouter router = router(new RecordingRunner(), new RecordingLog(), null).upTimeout(Duration.ofSeconds(3));
+        assertThatThrownBy(() -> router.route("green", List.of(dead)))
+                .isInstanceOf(RouterException.class)
+                .hasMessageContaining("still marks green-1 of backend api DOWN after 3 s, so the old colour was not drained");
+
+        assertThat(router.activeColour()).isEqualTo("blue");
+        assertThat(Files.readString(haproxy.configFile())).isEqualTo(before);
+        for (int i = 0; i < 5; i++) {
+            assertThat(versionThroughHaproxy()).isEqualTo("1.0.0");
+        }
+    }
+
+    @Test
     void anUnknownBackendIsARouterErrorBeforeAnythingChanges() throws Exception {
         HaproxyRouterSpec spec = HaproxyRouterSpec.of("router", "api", haproxy.adminSocket().toString(), "web", haproxy.configFile().toString(),
                 Binaries.haproxy().toString(), null, null);
