@@ -74,7 +74,8 @@ class ServiceHealthVarTest {
                 """.formatted(url));
         assertResult(run, Result.SUCCESS);
         assertThat(run.console())
-                .contains("[Pipeline] verifyHealth\nverifyHealth: 1 check(s) [app http " + url + "]")
+                .containsPattern("\\[Pipeline\\] verifyHealth\nverifyHealth ▶ [^\n]+\n")
+                .contains("verifyHealth: 1 check(s) [app http " + url + "]")
                 .contains("up to 2 attempt(s)")
                 .containsPattern("app +http +PASSED")
                 .contains("verifyHealth: all 1 check(s) passed")
