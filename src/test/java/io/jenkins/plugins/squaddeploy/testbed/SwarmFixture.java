@@ -18,7 +18,7 @@ import java.util.Locale;
  */
 public final class SwarmFixture implements AutoCloseable {
     public static final Duration CONVERGE = Duration.ofSeconds(60);
-    private static final String BAD_REPOSITORY = "squad-swarm-bad";
+    private static final String BAD_REPOSITORY = "squad-swarm-unready";
 
     public final DockerFixture docker = DockerFixture.get();
     public final String prefix = "sqsw" + Testbed.newSecret(6).toLowerCase(Locale.ROOT);
@@ -147,8 +147,8 @@ public final class SwarmFixture implements AutoCloseable {
     }
 
     /**
-     * {@code squad-swarm-bad:<version>}: the sample image of {@code version} whose readiness never comes
-     * ({@code START_DELAY_S=3600}), so its HEALTHCHECK fails and Swarm's update fails.
+     * {@code squad-swarm-unready:<version>}: the sample image of {@code version} whose readiness never comes
+     * ({@code START_DELAY_S=3600}), so its HEALTHCHECK fails (after one probe) and Swarm's update fails.
      */
     public static synchronized String badImage(DockerFixture docker, String version) {
         String tag = BAD_REPOSITORY + ":" + version;
@@ -158,7 +158,9 @@ public final class SwarmFixture implements AutoCloseable {
         String base = SampleServiceImage.ensure(docker, version);
         Path dir = Testbed.newWorkDir("swarm-bad");
         try {
-            Files.writeString(dir.resolve("Dockerfile"), "FROM " + base + "\nENV START_DELAY_S=3600\n");
+            // one failed probe makes it unhealthy (the base image allows 3), so Swarm gives up on it sooner
+            Files.writeString(dir.resolve("Dockerfile"), "FROM " + base + "\nENV START_DELAY_S=3600\n"
+                    + "HEALTHCHECK --interval=1s --timeout=1s --retries=1 CMD wget -q -O- \"http://127.0.0.1:$PORT/health/ready\" || exit 1\n");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
