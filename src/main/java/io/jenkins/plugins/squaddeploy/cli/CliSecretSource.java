@@ -91,4 +91,9 @@ final class CliSecretSource implements SecretSource {
         }
         throw new ParameterException(parameter, "no file credential with ID " + ParameterException.show(id) + " was found", accepted);
     }
+
+    @Override
+    public Masker masker() {
+        return masker;
+    }
 }

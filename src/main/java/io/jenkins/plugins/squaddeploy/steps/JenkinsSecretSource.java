@@ -76,4 +76,9 @@ final class JenkinsSecretSource implements SecretSource {
         }
         throw new ParameterException(parameter, "no credentials with ID " + ParameterException.show(id) + " are visible to this build", accepted);
     }
+
+    @Override
+    public Masker masker() {
+        return masker;
+    }
 }

@@ -21,4 +21,12 @@ public interface SecretSource {
     default String lookupFile(String id, String parameter) throws IOException, InterruptedException {
         throw new io.jenkins.plugins.squaddeploy.engine.ParameterException(parameter, "file credentials cannot be read here", "a credential this program can read");
     }
+
+    /**
+     * The masker of the step (or CLI run) that reads these credentials, for secrets found inside a file credential (a
+     * kubeconfig's tokens and keys); a throwaway one where nothing is printed.
+     */
+    default Masker masker() {
+        return new Masker();
+    }
 }

@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Map;
 
 /** What a provider needs while it works on one request: tools, console, clock, the request and its deadline. */
-final class Ctx {
+final class Ctx implements AutoCloseable {
     final ToolRunner tools;
     final ConsoleLog log;
     final Clock clock;
     final SnapshotRequest req;
     private final long deadlineAt;
+    /** The pod a Kubernetes label selector was resolved to (once per request, so every command of it uses the same pod). */
+    final Map<SnapshotSource.Kube, String> kubePods = new java.util.HashMap<>();
+    /** The 0600 kubeconfig file for kubectl, written once per request and deleted by {@link #close()}. */
+    java.nio.file.Path kubeconfigFile;
 
     Ctx(ToolRunner tools, ConsoleLog log, Clock clock, SnapshotRequest req) {
         this.tools = tools;
@@ -58,6 +62,14 @@ final class Ctx {
         List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         List<String> tail = lines.subList(Math.max(0, lines.size() - 3), lines.size());
         return "exit code " + r.exitCode() + ": " + String.join(" ", tail);
+    }
+
+    @Override
+    public void close() {
+        if (kubeconfigFile != null) {
+            PasswordFiles.delete(kubeconfigFile);
+            kubeconfigFile = null;
+        }
     }
 
     /** Interruptible pause used while polling a server. */

@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  * PostgreSQL with the real client tools: {@code psql} (versions, scratch databases, checks), {@code pg_dump}
  * (custom format streamed to the store; directory format with parallel jobs) and {@code pg_restore}
  * ({@code --clean --if-exists --single-transaction}). The password reaches the tools as a 0600 PGPASSFILE in a
- * private temporary directory deleted afterwards (local client), or as PGPASSWORD passed by name with
- * {@code docker exec -e PGPASSWORD} (container): never on a command line.
+ * private temporary directory deleted afterwards (local client), as PGPASSWORD passed by name with
+ * {@code docker exec -e PGPASSWORD} (container), or on stdin to a constant wrapper in the pod ({@code kubectl exec -i}):
+ * never on a command line.
  */
 final class PostgresProvider implements Provider {
     static final String CUSTOM_FILE = "pg.dump";
@@ -52,6 +53,15 @@ final class PostgresProvider implements Provider {
             env.put("PGCONNECT_TIMEOUT", "10");
             env.put("PGAPPNAME", "squad-dbSnapshot");
             pass.addAll(List.of("PGCONNECT_TIMEOUT", "PGAPPNAME"));
+            if (src.exec().kube() != null) {
+                // kubectl exec sets no variables: they go on the tool's stdin through ExecPrefix's constant wrapper
+                if (src.credential() != null) {
+                    env.put("PGPASSWORD", src.credential().secret());
+                    pass.add("PGPASSWORD");
+                }
+                env.put(ToolRunner.STDIN_VARIABLES, String.join(" ", pass));
+                return;
+            }
             if (src.credential() == null) {
                 return;
             }

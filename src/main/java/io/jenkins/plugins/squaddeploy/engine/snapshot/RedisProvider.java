@@ -37,6 +37,10 @@ final class RedisProvider implements Provider {
         Map<String, String> env = new LinkedHashMap<>();
         if (src.credential() != null && !src.credential().secret().isEmpty()) {
             env.put("REDISCLI_AUTH", src.credential().secret());
+            if (src.exec().kube() != null) {
+                // kubectl exec sets no variables: on the tool's stdin through ExecPrefix's constant wrapper
+                env.put(ToolRunner.STDIN_VARIABLES, "REDISCLI_AUTH");
+            }
         }
         return env;
     }
@@ -246,6 +250,11 @@ final class RedisProvider implements Provider {
             throw new ParameterException("restoreTo", SnapshotRequest.SCRATCH.equals(restoreTo)
                     ? "a scratch restore is available for PostgreSQL only" : "a Redis snapshot is restored into the source server",
                     "no restoreTo for Redis (the source's server is stopped, its dump.rdb replaced, and started again)");
+        }
+        if (src.exec().kube() != null) {
+            throw new ParameterException("source.kubernetesPod", "restoring a Redis snapshot into a Kubernetes pod is not supported (the pod's dump.rdb "
+                    + "would have to be replaced while Redis is stopped, which kubectl exec cannot do)",
+                    "restore into a Redis reached with container:, composeService: or on the agent; for the pod, copy dump.rdb into its volume by hand");
         }
         if (src.exec().local() && src.startCommand().isEmpty()) {
             throw new ParameterException("source.startCommand", "restoring a Redis that runs on the agent needs a command to start it again",

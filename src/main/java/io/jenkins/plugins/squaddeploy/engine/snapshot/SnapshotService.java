@@ -32,14 +32,15 @@ public final class SnapshotService {
     }
 
     public Map<String, Object> run(SnapshotRequest req) throws SnapshotException, InterruptedException {
-        Ctx c = new Ctx(tools, log, clock, req);
-        return switch (req.action()) {
-            case CREATE -> create(c);
-            case LIST -> list(c);
-            case VERIFY -> verify(c);
-            case RESTORE -> restore(c);
-            case PRUNE -> prune(c);
-        };
+        try (Ctx c = new Ctx(tools, log, clock, req)) {
+            return switch (req.action()) {
+                case CREATE -> create(c);
+                case LIST -> list(c);
+                case VERIFY -> verify(c);
+                case RESTORE -> restore(c);
+                case PRUNE -> prune(c);
+            };
+        }
     }
 
     static Provider provider(String kind, SnapshotSource source) {

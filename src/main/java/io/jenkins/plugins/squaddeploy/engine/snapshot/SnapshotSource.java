@@ -1,5 +1,6 @@
 package io.jenkins.plugins.squaddeploy.engine.snapshot;
 
+import io.jenkins.plugins.squaddeploy.engine.kube.KubeConnection;
 import io.jenkins.plugins.squaddeploy.engine.secret.Credential;
 import java.io.Serializable;
 import java.time.Duration;
@@ -34,15 +35,20 @@ public sealed interface SnapshotSource extends Serializable {
      * Where the database tools run: on the agent itself ({@link #LOCAL}), inside a running container
      * ({@code docker exec -i}), or inside a Compose service ({@code docker compose exec -T}).
      */
-    record Exec(String container, String composeService, String composeFile, String composeProject, String swarmService) implements Serializable {
+    record Exec(String container, String composeService, String composeFile, String composeProject, String swarmService, Kube kube)
+            implements Serializable {
         public static final Exec LOCAL = new Exec(null, null, null, null);
 
         public Exec(String container, String composeService, String composeFile, String composeProject) {
-            this(container, composeService, composeFile, composeProject, null);
+            this(container, composeService, composeFile, composeProject, null, null);
+        }
+
+        public Exec(String container, String composeService, String composeFile, String composeProject, String swarmService) {
+            this(container, composeService, composeFile, composeProject, swarmService, null);
         }
 
         public boolean local() {
-            return container == null && composeService == null && swarmService == null;
+            return container == null && composeService == null && swarmService == null && kube == null;
         }
 
         public boolean compose() {
@@ -58,6 +64,9 @@ public sealed interface SnapshotSource extends Serializable {
             }
             if (swarmService != null) {
                 return "a running task of swarm service " + swarmService;
+            }
+            if (kube != null) {
+                return kube.describe();
             }
             return "local";
         }
@@ -79,7 +88,29 @@ public sealed interface SnapshotSource extends Serializable {
             if (swarmService != null) {
                 m.put("swarmService", swarmService);
             }
+            if (kube != null) {
+                m.put("kubernetesPod", kube.pod() != null ? kube.pod() : kube.selector());
+                m.put("kubernetesNamespace", kube.connection().namespace());
+                if (kube.container() != null) {
+                    m.put("kubernetesContainer", kube.container());
+                }
+                if (kube.connection().credentialsId() != null) {
+                    m.put("kubeconfigCredentialsId", kube.connection().credentialsId());
+                }
+            }
             return m;
+        }
+    }
+
+    /**
+     * Inside a pod of a Kubernetes cluster, with {@code kubectl exec -i}: the pod by name, or the first Running pod (by name)
+     * that a label selector matches, found through the API when the snapshot runs. {@code connection} holds the kubeconfig
+     * of the credential (its {@code toString} never shows it).
+     */
+    record Kube(KubeConnection connection, String pod, String selector, String container) implements Serializable {
+        public String describe() {
+            return "kubectl exec into " + (pod != null ? "pod " + pod : "a Running pod with " + selector) + (container == null ? "" : " container " + container)
+                    + " in namespace " + connection.namespace();
         }
     }
 

@@ -2,6 +2,7 @@ package io.jenkins.plugins.squaddeploy.engine.snapshot;
 
 import io.jenkins.plugins.squaddeploy.engine.ParameterException;
 import io.jenkins.plugins.squaddeploy.engine.Params;
+import io.jenkins.plugins.squaddeploy.engine.kube.KubeConnection;
 import io.jenkins.plugins.squaddeploy.engine.secret.Credential;
 import io.jenkins.plugins.squaddeploy.engine.secret.SecretSource;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +30,12 @@ public final class SnapshotSources {
     private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern RDS_INSTANCE = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,62}");
+    private static final Pattern KUBE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+    private static final Pattern KUBE_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+    private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+    private static final String KUBE_POD_FORM = "a pod name such as 'postgres-0', or a label selector of key=value terms separated by commas such as "
+            + "'app=postgres' (the first Running pod it matches, by name)";
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
 
     private SnapshotSources() {
@@ -83,6 +91,76 @@ public final class SnapshotSources {
             throw new ParameterException(p + ".composeProject", "got " + ParameterException.show(pr), "a Compose project name of lower-case letters, digits, _ and -");
         }
         return c == null && s == null ? SnapshotSource.Exec.LOCAL : new SnapshotSource.Exec(c, s, f, pr);
+    }
+
+    /**
+     * As above, or inside a pod of a Kubernetes cluster ({@code kubectl exec -i}): {@code kubernetesPod} is a pod name or a
+     * label selector ({@code app=postgres}); the kubeconfig is read from the file credential {@code kubeconfigCredentialsId}
+     * (its tokens and keys registered with the masker of {@code secrets}), none: the agent's own kubeconfig or in-cluster.
+     * Every parameter is checked before the credential is read.
+     */
+    public static SnapshotSource.Exec exec(String p, String container, String composeService, String composeFile, String composeProject,
+                                           String swarmService, String kubernetesPod, String kubernetesNamespace, String kubernetesContainer,
+                                           String kubeconfigCredentialsId, SecretSource secrets) throws IOException, InterruptedException {
+        String pod = blankToNull(kubernetesPod) == null ? null : kubernetesPod.strip();
+        if (pod == null) {
+            for (String[] kv : new String[][] {{"kubernetesNamespace", kubernetesNamespace}, {"kubernetesContainer", kubernetesContainer},
+                    {"kubeconfigCredentialsId", kubeconfigCredentialsId}}) {
+                if (blankToNull(kv[1]) != null) {
+                    throw new ParameterException(p + "." + kv[0], "is set without kubernetesPod",
+                            "kubernetesPod (a pod name or a label selector such as 'app=postgres') together with " + kv[0]);
+                }
+            }
+            return exec(p, container, composeService, composeFile, composeProject, swarmService);
+        }
+        String other = blankToNull(container) != null ? "container" : blankToNull(composeService) != null ? "composeService"
+                : blankToNull(swarmService) != null ? "swarmService" : blankToNull(composeFile) != null ? "composeFile"
+                : blankToNull(composeProject) != null ? "composeProject" : null;
+        if (other != null) {
+            throw new ParameterException(p + ".kubernetesPod", "kubernetesPod is set together with " + other,
+                    "one of container (docker exec), composeService (docker compose exec -T), swarmService (docker exec into its running task) "
+                            + "or kubernetesPod (kubectl exec into the pod)");
+        }
+        String name = null;
+        String selector = null;
+        if (pod.contains("=")) {
+            selector = selector(p + ".kubernetesPod", pod);
+        } else if (pod.length() > 253 || !KUBE_NAME.matcher(pod).matches()) {
+            throw new ParameterException(p + ".kubernetesPod", "got " + ParameterException.show(pod), KUBE_POD_FORM);
+        } else {
+            name = pod;
+        }
+        String c = blankToNull(kubernetesContainer) == null ? null : kubernetesContainer.strip();
+        if (c != null && !KUBE_LABEL.matcher(c).matches()) {
+            throw new ParameterException(p + ".kubernetesContainer", "got " + ParameterException.show(c),
+                    "the name of a container of the pod (up to 63 lower-case letters, digits or '-'), e.g. 'postgres'; none: the pod's default container");
+        }
+        UnaryOperator<String> names = n -> p + "." + switch (n) {
+            case "namespace" -> "kubernetesNamespace";
+            case "credentialsId" -> "kubeconfigCredentialsId";
+            default -> n;
+        };
+        KubeConnection conn = KubeConnection.of(names, kubeconfigCredentialsId, null, kubernetesNamespace);
+        if (conn.credentialsId() != null) {
+            conn = conn.withKubeconfig(secrets.lookupFile(conn.credentialsId(), p + ".kubeconfigCredentialsId"), secrets.masker(), names);
+        }
+        return new SnapshotSource.Exec(null, null, null, null, null, new SnapshotSource.Kube(conn, name, selector, c));
+    }
+
+    /** {@code key=value[,key=value...]} ({@code ==} as kubectl accepts it too), keys with an optional DNS prefix. */
+    static String selector(String p, String raw) {
+        List<String> parts = new ArrayList<>();
+        for (String term : raw.split(",", -1)) {
+            String t = term.strip();
+            int eq = t.indexOf('=');
+            String key = eq < 0 ? "" : t.substring(0, eq).strip();
+            String value = eq < 0 ? "" : t.substring(t.startsWith("==", eq) ? eq + 2 : eq + 1).strip();
+            if (!LABEL_KEY.matcher(key).matches() || !(value.isEmpty() || LABEL_VALUE.matcher(value).matches())) {
+                throw new ParameterException(p, "got " + ParameterException.show(raw) + " (term " + ParameterException.show(t) + ")", KUBE_POD_FORM);
+            }
+            parts.add(key + "=" + value);
+        }
+        return String.join(",", parts);
     }
 
     public static SnapshotSource.Postgres postgres(String p, String host, Integer port, String database, String user, Credential credential,
@@ -237,7 +315,8 @@ public final class SnapshotSources {
         if (!KINDS.contains(kind)) {
             throw new ParameterException(p + ".kind", "unknown kind " + ParameterException.show(kindValue), "one of " + String.join(", ", KINDS));
         }
-        Set<String> execKeys = Set.of("container", "composeService", "composeFile", "composeProject", "swarmService");
+        Set<String> execKeys = Set.of("container", "composeService", "composeFile", "composeProject", "swarmService",
+                "kubernetesPod", "kubernetesNamespace", "kubernetesContainer", "kubeconfigCredentialsId");
         Set<String> allowed = new TreeSet<>(switch (kind) {
             case "postgres" -> Set.of("host", "port", "database", "user", "credentialsId", "format", "jobs", "compression", "binDir", "maintenanceDatabase");
             case "redis" -> Set.of("host", "port", "credentialsId", "method", "dataDir", "startCommand", "binDir");
@@ -257,10 +336,12 @@ public final class SnapshotSources {
         Credential cred = credId == null ? null : secrets.lookup(credId, p + ".credentialsId", !kind.equals("redis"));
         return switch (kind) {
             case "postgres" -> postgres(p, str(m, "host", p), integer(m, "port", p), str(m, "database", p), str(m, "user", p), cred,
-                    exec(p, str(m, "container", p), str(m, "composeService", p), str(m, "composeFile", p), str(m, "composeProject", p), str(m, "swarmService", p)),
+                    exec(p, str(m, "container", p), str(m, "composeService", p), str(m, "composeFile", p), str(m, "composeProject", p), str(m, "swarmService", p),
+                            str(m, "kubernetesPod", p), str(m, "kubernetesNamespace", p), str(m, "kubernetesContainer", p), str(m, "kubeconfigCredentialsId", p), secrets),
                     str(m, "format", p), integer(m, "jobs", p), integer(m, "compression", p), str(m, "binDir", p), str(m, "maintenanceDatabase", p));
             case "redis" -> redis(p, str(m, "host", p), integer(m, "port", p), cred,
-                    exec(p, str(m, "container", p), str(m, "composeService", p), str(m, "composeFile", p), str(m, "composeProject", p), str(m, "swarmService", p)),
+                    exec(p, str(m, "container", p), str(m, "composeService", p), str(m, "composeFile", p), str(m, "composeProject", p), str(m, "swarmService", p),
+                            str(m, "kubernetesPod", p), str(m, "kubernetesNamespace", p), str(m, "kubernetesContainer", p), str(m, "kubeconfigCredentialsId", p), secrets),
                     str(m, "method", p), str(m, "dataDir", p), Params.strings(m, "startCommand", p), str(m, "binDir", p));
             case "files" -> files(p, str(m, "baseDir", p), Params.strings(m, "paths", p));
             default -> {

@@ -39,6 +39,14 @@ public final class ToolRunner {
             "aws", "install the AWS CLI or set awsCommand",
             "tar", "install tar");
 
+    /**
+     * When the environment given to a tool holds this variable, its value names (space-separated) variables of that
+     * environment that are NOT set for the process: they are written to its stdin first instead, one {@code NAME=value}
+     * line each and an empty line, before the tool's own input (the constant wrapper of {@code kubectl exec} reads them,
+     * see {@link ExecPrefix}). So a password reaches a tool inside a pod without any command line or kubectl's environment.
+     */
+    public static final String STDIN_VARIABLES = "SQUAD_STDIN_VARIABLES";
+
     private final Map<String, String> baseEnv;
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
     private final List<Consumer<Invocation>> observers = new CopyOnWriteArrayList<>();
@@ -171,6 +179,28 @@ public final class ToolRunner {
                     : program + " not found on the PATH of this machine (" + String.join(":", searchPath(requestEnv)) + "): " + hint);
         }
         cmd.set(0, resolved);
+        byte[] prefix = null;
+        Map<String, String> processEnv = requestEnv;
+        if (requestEnv.containsKey(STDIN_VARIABLES)) {
+            processEnv = new java.util.LinkedHashMap<>(requestEnv);
+            processEnv.remove(STDIN_VARIABLES);
+            StringBuilder b = new StringBuilder();
+            for (String name : requestEnv.get(STDIN_VARIABLES).split(" ")) {
+                if (name.isEmpty()) {
+                    continue;
+                }
+                String value = processEnv.remove(name);
+                if (value == null) {
+                    continue;
+                }
+                if (value.contains("\n") || value.contains("\r") || value.indexOf('\0') >= 0) {
+                    throw new SnapshotException("the value of " + name + " holds a line break or NUL character: it cannot be passed on the standard "
+                            + "input of " + Path.of(program).getFileName() + " (change the password)");
+                }
+                b.append(name).append('=').append(value).append('\n');
+            }
+            prefix = b.append('\n').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
         for (Consumer<Invocation> o : observers) {
             o.accept(new Invocation(List.copyOf(argv), Set.copyOf(requestEnv.keySet())));
         }
@@ -179,8 +209,8 @@ public final class ToolRunner {
         Map<String, String> e = pb.environment();
         e.clear();
         e.putAll(baseEnv);
-        e.putAll(requestEnv);
-        if (stdinFile != null) {
+        e.putAll(processEnv);
+        if (stdinFile != null && prefix == null) {
             pb.redirectInput(stdinFile.toFile());
         }
         long started = System.nanoTime();
@@ -200,9 +230,15 @@ public final class ToolRunner {
         Thread outPump = sink == null ? pump(process.getInputStream(), out) : null;
         OutputTail.Deadline deadline = OutputTail.killAfter(timeout, () -> kill(process));
         try {
-            if (stdinFile == null) {
+            if (stdinFile == null || prefix != null) {
                 try (OutputStream in = process.getOutputStream()) {
-                    if (stdin != null) {
+                    if (prefix != null) {
+                        in.write(prefix);
+                        in.flush();
+                    }
+                    if (stdinFile != null) {
+                        Files.copy(stdinFile, in);
+                    } else if (stdin != null) {
                         in.write(stdin);
                     }
                 } catch (IOException closedEarly) {

@@ -109,7 +109,7 @@ public class PostgresSource extends ServerSource {
     @Override
     public SnapshotSource toSource(String p, SecretSource secrets, UnaryOperator<String> workspace) throws IOException, InterruptedException {
         Credential c = credentialsId == null ? null : secrets.lookup(credentialsId, p + ".credentialsId", user == null);
-        return SnapshotSources.postgres(p, host, port, database, user, c, exec(p, workspace), format, jobs, compression, getBinDir(), maintenanceDatabase);
+        return SnapshotSources.postgres(p, host, port, database, user, c, exec(p, workspace, secrets), format, jobs, compression, getBinDir(), maintenanceDatabase);
     }
 
     @Extension

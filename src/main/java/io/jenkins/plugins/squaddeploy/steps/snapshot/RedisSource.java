@@ -85,7 +85,7 @@ public class RedisSource extends ServerSource {
     @Override
     public SnapshotSource toSource(String p, SecretSource secrets, UnaryOperator<String> workspace) throws IOException, InterruptedException {
         Credential c = credentialsId == null ? null : secrets.lookup(credentialsId, p + ".credentialsId", false);
-        return SnapshotSources.redis(p, host, port, c, exec(p, workspace), method, dataDir, startCommand, getBinDir());
+        return SnapshotSources.redis(p, host, port, c, exec(p, workspace, secrets), method, dataDir, startCommand, getBinDir());
     }
 
     @Extension
