@@ -87,10 +87,13 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends nodejs npm
 fi
-if [[ "$(cat "$GROOVY_LINT_DIR/node_modules/npm-groovy-lint/package.json" 2>/dev/null | grep -o '"version": *"[^"]*"' | head -1)" != *"\"$GROOVY_LINT_VERSION\""* ]]; then
-  echo "install-testbed: installing npm-groovy-lint@$GROOVY_LINT_VERSION into $GROOVY_LINT_DIR" >&2
+GROOVY_LINT_LOCK="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/npm-groovy-lint"
+if ! cmp -s "$GROOVY_LINT_LOCK/package-lock.json" "$GROOVY_LINT_DIR/package-lock.json" \
+   || [[ ! -x "$GROOVY_LINT_DIR/node_modules/.bin/npm-groovy-lint" ]]; then
+  echo "install-testbed: installing npm-groovy-lint@$GROOVY_LINT_VERSION into $GROOVY_LINT_DIR (npm ci, versions of .ci/npm-groovy-lint/package-lock.json)" >&2
   mkdir -p "$GROOVY_LINT_DIR"
-  npm install --no-audit --no-fund --loglevel=error --prefix "$GROOVY_LINT_DIR" "npm-groovy-lint@$GROOVY_LINT_VERSION" >&2
+  cp "$GROOVY_LINT_LOCK/package.json" "$GROOVY_LINT_LOCK/package-lock.json" "$GROOVY_LINT_DIR/"
+  (cd "$GROOVY_LINT_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
 
 # first line of a command's output (stdout+stderr), even if it exits non-zero (wrk -v does)
