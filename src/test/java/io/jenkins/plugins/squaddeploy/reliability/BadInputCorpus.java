@@ -249,6 +249,39 @@ final class BadInputCorpus {
         var("var-rollback-approval-database", Category.ENUM, "autoRollbackWithApproval(database: 'yesterday', approvers: 'ops')", "Invalid parameter 'database'",
                 "'release'");
 
+        // ---------------------------------------------------------------- later steps, targets and vars (rows added as they landed)
+        step("window-spec", Category.ENUM, "deployWindow windows: ['Mon-Fry 09:00-17:00 Europe/Berlin']", "windows[0]", "'<days> HH:MM-HH:MM <time zone>'");
+        step("window-zone", Category.ENUM, "deployWindow windows: ['Mon-Fri 09:00-17:00 Mars/Olympus_Mons']", "windows[0]", "'<days> HH:MM-HH:MM <time zone>'");
+        step("window-at", Category.NUMBER, "deployWindow windows: ['Mon-Fri 09:00-17:00 UTC'], at: 'yesterday'", "at", "an ISO-8601 instant");
+        // squadReport names its parameters as "squadReport: status: got …; expected …" (not the "Invalid parameter" form)
+        var("report-status", Category.ENUM, "squadReport event: 'note', status: 'EXPLODED'", "status: got 'EXPLODED'", "expected one of OK, FAILED, WARNING, INFO");
+        var("report-type-shell", Category.SHELL, "squadReport event: 'note', type: 'note;rm -rf /'", "type: got", "expected a lowercase word");
+        var("report-approved-at", Category.NUMBER, "squadReport event: 'approved', approvedBy: 'ops', approvedAt: 'yesterday'", "approvedAt: got 'yesterday'",
+                "expected an ISO-8601 UTC time");
+        step("helm-release-shell", Category.SHELL, DEPLOY.replace("dockerTarget(ports: '{ports}')", "helmTarget(release: 'api;rm -rf /', chart: './chart')"),
+                "target.release", "a Helm release name");
+        step("helm-credentials-unknown", Category.CREDENTIALS, DEPLOY.replace("dockerTarget(ports: '{ports}')",
+                "helmTarget(release: 'api', chart: './chart', credentialsId: 'no-such-kubeconfig')"), "target.credentialsId", "'Secret file'");
+        step("k8s-namespace", Category.SHELL, DEPLOY.replace("dockerTarget(ports: '{ports}')", "kubernetesTarget(namespace: 'prod ns;x', deployments: ['api'])"),
+                "target.namespace", "a namespace name");
+        step("k8s-credentials-type", Category.CREDENTIALS, DEPLOY.replace("dockerTarget(ports: '{ports}')",
+                "kubernetesTarget(namespace: 'prod', deployments: ['api'], credentialsId: 'db')"), "target.credentialsId", "'Secret file'");
+        step("swarm-failure-action", Category.ENUM, DEPLOY.replace("dockerTarget(ports: '{ports}')", "swarmTarget(services: ['api'], failureAction: 'explode')"),
+                "target.failureAction", "'rollback' (default), 'pause' or 'continue'");
+        step("swarm-update-delay", Category.NUMBER, DEPLOY.replace("dockerTarget(ports: '{ports}')", "swarmTarget(services: ['api'], updateDelay: '-5s')"),
+                "target.updateDelay", "a Docker duration");
+        step("switch-k8s-service", Category.SHELL, SWITCH.replace("router: {nginxRouter}", "router: kubernetesService(service: 'api svc;x')"),
+                "router.service", "a Kubernetes object name");
+        var("var-approval-gate-key", Category.KEY, "approvalGate(mesage: 'Release?')", "unknown parameter 'mesage'", "accepted: message");
+        var("var-approval-gate-approvals", Category.NUMBER, "approvalGate(message: 'Release?', submitters: ['ops'], approvals: 0)", "'approvals'",
+                "1 or more");
+        var("var-window-gate-key", Category.KEY, "deployWindowGate(windowz: ['Mon-Fri 09:00-17:00 UTC'])", "unknown parameter 'windowz'", "accepted: windows");
+        var("var-dr-test-no-store", Category.FILE, "drTest(sources: [])", "'store' is required", "the snapshot directory");
+        var("var-backup-key", Category.KEY, "scheduledBackup(store: '{store}', sourcez: [])", "unknown parameter 'sourcez'", "accepted: store, sources");
+        var("var-deploy-credentials-key", Category.KEY, "withDeployCredentials(environmnt: 'production') { echo 'x' }", "unknown parameter 'environmnt'",
+                "accepted: environment, kinds, sets");
+        var("var-runbook-key", Category.KEY, "squadRunbook(servce: 'api')", "unknown parameter 'servce'", "accepted:");
+
         // ---------------------------------------------------------------- CLI
         cli("cli-verify-url", Category.URL, "checks[0].url", "Expected an http:// or https:// URL", "verify", "--http", "htp:/x");
         cli("cli-verify-timeout", Category.NUMBER, "timeout", "above 0", "verify", "--http", "{url}", "--timeout", "-1");

@@ -74,7 +74,8 @@ class BadInputCorpusTest {
         assertThat(rows).hasSizeGreaterThanOrEqualTo(60);
         assertThat(rows.stream().map(BadInputCorpus.Row::id).distinct().count()).isEqualTo(rows.size());
         assertThat(rows.stream().map(BadInputCorpus.Row::surface).distinct())
-                .contains("verifyHealth", "squadDeploy", "blueGreenSwitch", "dbSnapshot", "autoRollback", "serviceHealth(url:", "autoRollbackWithApproval(database:",
+                .contains("verifyHealth", "squadDeploy", "blueGreenSwitch", "dbSnapshot", "autoRollback", "deployWindow", "squadReport",
+                        "serviceHealth(url:", "autoRollbackWithApproval(database:", "approvalGate(message:", "drTest(sources:", "squadRunbook(servce:",
                         "squad verify", "squad deploy", "squad switch", "squad snapshot", "squad rollback");
         assertThat(rows.stream().map(BadInputCorpus.Row::category).distinct()).containsAll(List.of(BadInputCorpus.Category.values()));
     }

@@ -159,9 +159,11 @@ final class BadInputWorld implements AutoCloseable {
             b.append("served through nginx: ").append(env.versionThroughRouter()).append('\n');
             String ids = bed.docker.ok(Duration.ofSeconds(30), "ps", "-aq", "--no-trunc", "--filter", "name=" + env.service);
             List<String> all = ids.lines().filter(l -> !l.isBlank()).sorted().toList();
-            for (String id : all) {
-                b.append("container ").append(bed.inspect(id, "{{.Name}} {{.State.Status}} {{.State.StartedAt}} {{.Config.Image}} {{json .Config.Labels}}"))
-                        .append('\n');
+            if (!all.isEmpty()) {
+                List<String> inspect = new java.util.ArrayList<>(List.of("inspect", "-f", "{{.Name}} {{.State.Status}} {{.State.StartedAt}} {{.Config.Image}} {{json .Config.Labels}}"));
+                inspect.addAll(all);
+                b.append(bed.docker.ok(Duration.ofSeconds(30), inspect.toArray(String[]::new)).lines().sorted().map(l -> "container " + l)
+                        .collect(Collectors.joining("\n"))).append('\n');
             }
             b.append("image tags: ").append(bed.docker.ok(Duration.ofSeconds(30), "images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}", bed.repo)
                     .lines().sorted().collect(Collectors.joining(", "))).append('\n');

@@ -111,7 +111,7 @@ class ConcurrentDeploysTest {
 
     @Test
     void tenConcurrentDeploysAreSerialisedAndTheLastSuccessfulOneIsWhatServes() throws Exception {
-        int n = Integer.getInteger("squad.reliability.deploys", 4);
+        int n = Integer.getInteger("squad.reliability.deploys", 3);
         List<CliProcess> procs = new ArrayList<>();
         List<String> versions = new ArrayList<>();
         List<Integer> exitOrder = Collections.synchronizedList(new ArrayList<>());

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 
 /**
- * kill -9 of a {@code squad} process at a random moment, {@code squad.faults.runs} times per scenario (3 by default,
+ * kill -9 of a {@code squad} process at a random moment, {@code squad.faults.runs} times per scenario (2 by default,
  * 20 with {@code -Pfaults}; the seed is printed and can be given back with {@code -Dsquad.faults.seed=…}):
  * <ul>
  *   <li>{@code squad snapshot create} (PostgreSQL, pg_dump streaming): afterwards every listed snapshot verifies
@@ -45,7 +45,7 @@ import picocli.CommandLine;
 @Timeout(1800)
 @ExtendWith(TestbedExtension.class)
 class FaultLoopsTest {
-    static final int RUNS = Integer.getInteger("squad.faults.runs", 3);
+    static final int RUNS = Integer.getInteger("squad.faults.runs", 2);
     static final long SEED = Long.getLong("squad.faults.seed", System.nanoTime());
     static DeployTestbed bed;
     static RollbackBed env;

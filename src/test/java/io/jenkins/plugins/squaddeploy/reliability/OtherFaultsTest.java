@@ -55,7 +55,7 @@ class OtherFaultsTest {
     static void start() throws Exception {
         pg = PostgresFixture.create();
         try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE events AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS payload FROM generate_series(1, 600000) g");
+            s.execute("CREATE TABLE events AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS payload FROM generate_series(1, 300000) g");
         }
         dir = Testbed.newWorkDir("other-faults");
         Path cred = Files.createDirectories(dir.resolve("credentials/db"));

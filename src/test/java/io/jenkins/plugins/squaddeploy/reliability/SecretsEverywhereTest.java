@@ -189,11 +189,28 @@ class SecretsEverywhereTest {
         return new Cli(exit, out.toString(), err.toString());
     }
 
+    /** Every file of the build's deploy report (the workspace copy), added to the outputs; the workspace is deleted. */
+    static int reportFiles(PipelineRun run, String what, Map<String, String> outputs) throws IOException {
+        Path dir = run.workspace().resolve("squad-deploy-report");
+        int n = 0;
+        if (Files.isDirectory(dir)) {
+            try (var walk = Files.walk(dir)) {
+                for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                    outputs.put(what + " report " + dir.relativize(f), Files.readString(f, StandardCharsets.UTF_8));
+                    n++;
+                }
+            }
+        }
+        Path root = run.workspace().getParent().getParent(); // /tmp/squad-pipeline-…/workspace/<job>
+        Testbed.deleteRecursively(root.getFileName().toString().startsWith("squad-pipeline-") ? root : run.workspace());
+        return n;
+    }
+
     @Test
     void noSecretInAnyConsoleExceptionWebhookCliOutputOrCommandLine() throws Exception {
         Map<String, String> outputs = new LinkedHashMap<>();
         String leak = base() + "/leak/";
-        PipelineRun verify = new PipelineHarness().jobName("secrets").runScript("node {\n try {\n"
+        PipelineRun verify = new PipelineHarness().jobName("secrets").keepWorkspace(true).runScript("node {\n try {\n"
                 + "  verifyHealth checks: [httpCheck(name: 'header', url: '" + leak + "header', credentialsId: 'basic'),\n"
                 + "    httpCheck(name: 'raw', url: '" + leak + "raw', credentialsId: 'basic'),\n"
                 + "    httpCheck(name: 'b64', url: '" + leak + "b64', credentialsId: 'basic'),\n"
@@ -214,6 +231,8 @@ class SecretsEverywhereTest {
         assertThat(verify.result()).as(verify.console()).isEqualTo(Result.FAILURE);
         assertThat(verify.console()).contains("caught: verifyHealth failed").contains("autoRollback: webhook notified");
         outputs.put("verifyHealth + autoRollback console", verify.console());
+        int reports = reportFiles(verify, "verify build", outputs);
+        assertThat(reports).as("deploy report files of the build (squad-deploy-report/)").isPositive();
         System.out.println(verify.console());
         assertThat(webhookBodies).as("the webhook was called").isNotEmpty();
         for (int i = 0; i < webhookBodies.size(); i++) {
@@ -223,7 +242,7 @@ class SecretsEverywhereTest {
 
         Path store = Testbed.newWorkDir("secrets-store");
         PipelineRun[] snap = new PipelineRun[1];
-        List<String> ps = sampledCommandLines(() -> snap[0] = new PipelineHarness().jobName("secrets").runScript("node {\n"
+        List<String> ps = sampledCommandLines(() -> snap[0] = new PipelineHarness().jobName("secrets").keepWorkspace(true).runScript("node {\n"
                 + " dbSnapshot store: '" + store + "', source: postgresSource(database: 'app', host: '127.0.0.1', port: " + pg.port()
                 + ", credentialsId: 'db')\n"
                 + " dbSnapshot store: '" + store + "', source: postgresSource(database: 'app', host: '127.0.0.1', port: " + pg.port()
@@ -231,6 +250,7 @@ class SecretsEverywhereTest {
         assertThat(snap[0].result()).as(snap[0].console()).isEqualTo(Result.FAILURE);
         assertThat(snap[0].console()).contains("dbSnapshot: created").containsIgnoringCase("password authentication failed");
         outputs.put("dbSnapshot console", snap[0].console());
+        reports += reportFiles(snap[0], "snapshot build", outputs);
         System.out.println(snap[0].console());
 
         List<String> cliPs = new ArrayList<>();
@@ -282,7 +302,8 @@ class SecretsEverywhereTest {
             }
         }
         long masked = outputs.values().stream().mapToLong(o -> o.split("\\*\\*\\*\\*", -1).length - 1).sum();
-        System.out.println("RELIABILITY secrets: " + outputs.size() + " outputs (consoles, exception texts, " + webhookBodies.size() + " webhook bodies, CLI "
+        System.out.println("RELIABILITY secrets: " + outputs.size() + " outputs (consoles, exception texts, " + reports + " deploy report files, "
+                + webhookBodies.size() + " webhook bodies, CLI "
                 + "stdout/stderr, " + ps.size() + " ps samples) scanned for " + secrets.size() + " secrets in " + forms + " forms; " + masked
                 + " masked values seen; leaks: " + leaks.size() + " " + leaks);
         assertThat(leaks).as("secrets found").isEmpty();

@@ -123,12 +123,24 @@ public final class NginxRouter implements TrafficRouter {
         long start = System.nanoTime();
         FileBackup marker = host.installFile(pendingFile(), "switch of service=" + service + " to colour=" + colour + " from-sha256="
                 + (current == null ? "none" : sha256(current)) + " since " + java.time.Instant.now() + "\n");
+        unrestored = false;
+        boolean installed = false;
         try {
             FileBackup backup = host.installFile(spec.config(), content);
+            installed = true;
             apply(backup, "switch to " + colour);
-        } finally {
-            host.restoreFiles(pendingFile(), marker);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // known state (put back, nginx with it): no marker; unknown (the write or the put-back cut): the marker stays
+            if (installed && !unrestored) {
+                try {
+                    removeMarker(marker);
+                } catch (IOException | InterruptedException | RuntimeException markerKept) {
+                    e.addSuppressed(markerKept); // harmless: the next look at the router finds the file as it was
+                }
+            }
+            throw e;
         }
+        removeMarker(marker);
         log.info(String.format("blueGreenSwitch: nginx: %s now routes %s to %s (%s); nginx -t passed, reload sent (%d ms)",
                 spec.config(), service, colour, String.join(", ", upstreams.stream().map(RouterTemplate::address).toList()),
                 (System.nanoTime() - start) / 1_000_000));
@@ -150,28 +162,59 @@ public final class NginxRouter implements TrafficRouter {
 
     /** nginx -t, then reload; on any failure the files are put back as they were before {@code backup}. */
     private void apply(FileBackup backup, String what) throws IOException, InterruptedException {
+        boolean reloadStarted = false;
         try {
             CommandResult test = run("-t");
             if (!test.succeeded()) {
                 throw new RouterException("nginx -t rejected the configuration with the new upstream (" + what + "): "
                         + tail(test) + ". The file was put back; nginx still runs its previous configuration.");
             }
+            reloadStarted = true;
             CommandResult reload = run("-s", "reload");
             if (!reload.succeeded()) {
                 throw new RouterException("nginx -s reload failed (" + what + "): " + tail(reload)
                         + ". The file was put back; nginx still runs its previous configuration.");
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
+            // An aborted switch puts things back too: the remote calls and commands below need a clear interrupt flag.
+            boolean interrupted = Thread.interrupted();
             try {
                 host.restoreFiles(spec.config(), backup);
-            } catch (IOException | RuntimeException restoreFailed) {
+                if (reloadStarted) {
+                    // the reload signal may have reached nginx before the abort: make it run the restored file again
+                    CommandResult again = run("-s", "reload");
+                    if (!again.succeeded()) {
+                        throw new RouterException("nginx -s reload of the restored file failed: " + tail(again));
+                    }
+                }
+            } catch (IOException | InterruptedException | RuntimeException restoreFailed) {
+                unrestored = true; // the marker stays: the next look at the router sets it right
                 e.addSuppressed(restoreFailed);
                 if (e instanceof RouterException) {
                     throw new RouterException(e.getMessage() + " PUTTING THE FILE BACK FAILED TOO: " + restoreFailed.getMessage()
                             + "; check " + spec.config() + " before nginx reloads", e);
                 }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             throw e;
+        }
+    }
+
+    /** Set when a failed switch could not put the file (and nginx) back: its marker is then left for {@link #recoverCutSwitch}. */
+    private boolean unrestored;
+
+    /** Removes the switch marker, also when the switch was aborted (a clear interrupt flag for the remote call). */
+    private void removeMarker(FileBackup marker) throws IOException, InterruptedException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            host.restoreFiles(pendingFile(), marker);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
