@@ -54,15 +54,23 @@ class OtherFaultsTest {
     @BeforeAll
     static void start() throws Exception {
         pg = PostgresFixture.create();
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE events AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS payload FROM generate_series(1, 300000) g");
-        }
         dir = Testbed.newWorkDir("other-faults");
         Path cred = Files.createDirectories(dir.resolve("credentials/db"));
         Files.writeString(cred.resolve("username"), pg.user());
         Files.writeString(cred.resolve("password"), pg.password());
         Files.createDirectories(dir.resolve("small"));
         Files.writeString(dir.resolve("small/config.yml"), "a: 1\n");
+    }
+
+    /** A table big enough for pg_dump to run a while (and to fill 2 MB); made again if a crash test lost it. */
+    static void ensureData() throws Exception {
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS events AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS payload FROM generate_series(1, 300000) g");
+            try (var r = s.executeQuery("SELECT count(*) FROM events")) {
+                r.next();
+                assertThat(r.getLong(1)).as("rows to dump").isEqualTo(300000);
+            }
+        }
     }
 
     @AfterAll
@@ -101,6 +109,7 @@ class OtherFaultsTest {
 
     @Test
     void diskFullDuringASnapshotFailsSayingSoAndLeavesNothingBehind() throws Exception {
+        ensureData();
         Path store = Files.createDirectories(dir.resolve("full"));
         Proc.Result mount = Proc.run(Duration.ofSeconds(20), "mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", store.toString());
         assertThat(mount.ok()).as("mount a 2 MB tmpfs (needs root): " + mount.stderr()).isTrue();
@@ -125,6 +134,7 @@ class OtherFaultsTest {
 
     @Test
     void postgresRestartedMidDumpFailsCleanlyAndARerunSucceeds() throws Exception {
+        ensureData();
         Path store = dir.resolve("restart");
         AtomicReference<Run> result = new AtomicReference<>();
         Thread snapshot = new Thread(() -> result.set(squad(pgSnapshot(store))), "snapshot-during-restart");
