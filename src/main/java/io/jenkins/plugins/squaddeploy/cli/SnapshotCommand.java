@@ -72,6 +72,14 @@ public final class SnapshotCommand implements Runnable {
         String composeFile;
         @Option(names = "--compose-project", description = "the Compose project of --compose-service")
         String composeProject;
+        @Option(names = "--kubernetes-pod", paramLabel = "POD|SELECTOR", description = "run the client tools in this Kubernetes pod (kubectl exec -i): a pod name or a label selector such as app=postgres")
+        String kubernetesPod;
+        @Option(names = "--kubernetes-namespace", description = "the namespace of --kubernetes-pod (default: default)")
+        String kubernetesNamespace;
+        @Option(names = "--kubernetes-container", description = "the container of the pod (kubectl exec -c)")
+        String kubernetesContainer;
+        @Option(names = "--kubeconfig-credentials", paramLabel = "ID", description = "file credentials ID of the kubeconfig for kubectl (default: kubectl's own)")
+        String kubeconfigCredentials;
         @Option(names = "--format", description = "postgres: custom (default) or directory")
         String format;
         @Option(names = "--jobs", description = "postgres: parallel pg_dump jobs (directory format)")
@@ -116,6 +124,10 @@ public final class SnapshotCommand implements Runnable {
             m.put("composeService", composeService);
             m.put("composeFile", composeFile == null ? null : Path.of(composeFile).toAbsolutePath().toString());
             m.put("composeProject", composeProject);
+            m.put("kubernetesPod", kubernetesPod);
+            m.put("kubernetesNamespace", kubernetesNamespace);
+            m.put("kubernetesContainer", kubernetesContainer);
+            m.put("kubeconfigCredentialsId", kubeconfigCredentials);
             m.put("format", format);
             m.put("jobs", jobs);
             m.put("compression", compression);

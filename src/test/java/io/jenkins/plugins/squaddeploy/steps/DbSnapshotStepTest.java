@@ -12,6 +12,7 @@ import io.jenkins.plugins.squaddeploy.pipeline.PipelineRun;
 import io.jenkins.plugins.squaddeploy.pipeline.TestBuild;
 import io.jenkins.plugins.squaddeploy.pipeline.TestStepContext;
 import io.jenkins.plugins.squaddeploy.steps.snapshot.PostgresSource;
+import io.jenkins.plugins.squaddeploy.testbed.FakeKubectl;
 import io.jenkins.plugins.squaddeploy.testbed.Poll;
 import io.jenkins.plugins.squaddeploy.testbed.PostgresFixture;
 import io.jenkins.plugins.squaddeploy.testbed.TestbedExtension;
@@ -134,6 +135,40 @@ class DbSnapshotStepTest {
         PipelineRun missing = run("dbSnapshot action: 'list'");
         assertThat(missing.result()).isEqualTo(Result.FAILURE);
         assertThat(missing.console()).contains("missing required parameter store");
+    }
+
+    @Test
+    void aSnapshotThroughKubectlExecTakesTheKubeconfigFromASecretFileCredentialAndNeverShowsIt() throws Exception {
+        // kubectl is a FAKE (no cluster here) that runs the command after "--" on this machine: pg_dump is real
+        Path bin = tmp.resolve("fake-bin");
+        FakeKubectl.install(bin);
+        Path state = Files.createDirectories(tmp.resolve("kubectl-state"));
+        String token = io.jenkins.plugins.squaddeploy.build.TestSecrets.generate("kubeexecstep");
+        TestCredentials.add(new TestCredentials.SecretFile("shop-kube", "kubeconfig", ("apiVersion: v1\nkind: Config\nclusters:\n- name: prod\n"
+                + "  cluster:\n    server: https://127.0.0.1:9\ncontexts:\n- name: prod\n  context:\n    cluster: prod\n    user: ci\n"
+                + "current-context: prod\nusers:\n- name: ci\n  user:\n    token: " + token + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Path store = tmp.resolve("backups");
+        String src = "postgresSource(database: 'app', host: '127.0.0.1', port: " + pg.port() + ", credentialsId: 'app-db', binDir: '" + pg.binDir()
+                + "', kubernetesPod: 'postgres-0', kubernetesNamespace: 'shop', kubeconfigCredentialsId: '%s')";
+        PipelineRun r = new PipelineHarness().jobName("squad-api").buildNumber(43).env("PATH", bin + ":" + System.getenv("PATH"))
+                .env("FAKE_KUBECTL_STATE", state.toString())
+                .runScript("node {\ndef s = dbSnapshot store: '" + store + "', source: " + src.formatted("shop-kube") + "\necho \"created ${s.id} size=${s.size > 0}\"\n}");
+        assertThat(r.result()).as(r.console()).isEqualTo(Result.SUCCESS);
+        assertThat(r.console()).contains("(kubectl exec into pod postgres-0 in namespace shop)").containsPattern("created \\d{8}T\\S+-postgres-app size=true")
+                .doesNotContain(token).doesNotContain(pg.password());
+        List<String> calls = Files.readAllLines(state.resolve("calls.log"));
+        assertThat(calls).anySatisfy(l -> assertThat(l).startsWith("--kubeconfig|").contains("|--namespace|shop|exec|-i|postgres-0|--|sh|-c|")
+                .contains("|" + pg.binDir() + "/pg_dump|-Fc|").doesNotContain(pg.password()).doesNotContain(token));
+        List<String> files = Files.readAllLines(state.resolve("files.log"));
+        assertThat(files).isNotEmpty().allSatisfy(l -> {
+            assertThat(l).contains(" mode=600 ");
+            assertThat(Path.of(l.substring(5, l.indexOf(" mode=")))).doesNotExist();
+        });
+        // a credential of the wrong type is named before anything runs
+        assertError("dbSnapshot store: '" + store + "', source: " + src.formatted("app-db"),
+                "ERROR: dbSnapshot: Invalid parameter 'source.kubeconfigCredentialsId': credentials 'app-db' are of another type (UsernamePassword). "
+                        + "Expected the ID of a 'Secret file' credential.");
+        assertThat(Files.readAllLines(state.resolve("calls.log"))).hasSameSizeAs(calls);
     }
 
     void assertError(String step, String line) {
