@@ -247,6 +247,10 @@ class KubeExecSnapshotTest {
         assertThat(fromMap.exec().kube().selector()).isEqualTo("app=postgres");
         assertThat(fromMap.exec().toString()).doesNotContain(cluster.token());
         assertThat(fromMap.details()).containsEntry("kubernetesPod", "app=postgres").containsEntry("kubeconfigCredentialsId", "prod-kube");
+        // a password with a line break cannot travel through the stdin wrapper: refused before the tool starts
+        assertThatThrownBy(() -> testing().tools.run(List.of("kubectl", "version"), Map.of(ToolRunner.STDIN_VARIABLES, "PGPASSWORD",
+                "PGPASSWORD", "first\nsecond"), null, java.time.Duration.ofSeconds(10)))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("the value of PGPASSWORD holds a line break").hasMessageNotContaining("second");
         assertThat(log("calls.log")).as("kubectl calls").isEmpty();
     }
 
