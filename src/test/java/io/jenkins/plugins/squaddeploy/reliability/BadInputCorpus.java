@@ -272,6 +272,15 @@ final class BadInputCorpus {
                 "target.updateDelay", "a Docker duration");
         step("switch-k8s-service", Category.SHELL, SWITCH.replace("router: {nginxRouter}", "router: kubernetesService(service: 'api svc;x')"),
                 "router.service", "a Kubernetes object name");
+        step("snapshot-pod-shell", Category.SHELL, "dbSnapshot store: '{store}', source: postgresSource(database: 'app', kubernetesPod: 'db-0;rm -rf /', "
+                + "credentialsId: 'db')", "source.kubernetesPod", "Expected");
+        step("snapshot-pod-namespace", Category.SHELL, "dbSnapshot store: '{store}', source: postgresSource(database: 'app', kubernetesPod: 'db-0', "
+                + "kubernetesNamespace: 'Prod NS', credentialsId: 'db')", "source.kubernetesNamespace", "Expected");
+        step("snapshot-swarm-service", Category.SHELL, "dbSnapshot store: '{store}', source: postgresSource(database: 'app', swarmService: 'db;x', "
+                + "credentialsId: 'db')", "source.swarmService", "Expected");
+        step("snapshot-kubeconfig-type", Category.CREDENTIALS, "dbSnapshot store: '{store}', source: postgresSource(database: 'app', kubernetesPod: 'db-0', "
+                + "credentialsId: 'db', kubeconfigCredentialsId: 'token')", "source.kubeconfigCredentialsId", "Expected");
+        var("var-audit-required", Category.KEY, "squadAudit(summary: 'approved')", "'type' and 'summary' are required", "squadAudit(type: 'approval'");
         var("var-approval-gate-key", Category.KEY, "approvalGate(mesage: 'Release?')", "unknown parameter 'mesage'", "accepted: message");
         var("var-approval-gate-approvals", Category.NUMBER, "approvalGate(message: 'Release?', submitters: ['ops'], approvals: 0)", "'approvals'",
                 "1 or more");
