@@ -51,4 +51,13 @@ public class ParameterException extends IllegalArgumentException {
         }
         return out.append('\'').toString();
     }
+
+    /** A parser's complaint for a user: its message, without the Java exception it may wrap ("java.lang.…Exception: …"). */
+    public static String why(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank() || m.startsWith("java.")) {
+            return "it is incomplete or has an unclosed bracket or quote";
+        }
+        return m;
+    }
 }

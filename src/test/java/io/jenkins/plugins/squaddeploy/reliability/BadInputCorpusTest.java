@@ -97,6 +97,7 @@ class BadInputCorpusTest {
         System.out.println("[" + row.id() + "] " + error.strip());
         assertThat(error).as("the error names the input").contains(row.names());
         assertThat(error).as("the error offers the accepted form").contains(row.accepted());
+        assertThat(error).as("no Java exception names in a user's error").doesNotContain("java.").doesNotContain("Exception");
         if (row.sideEffectFree()) {
             assertThat(world.requests.get()).as("no request reached the service").isEqualTo(requestsBefore);
             assertThat(commands.stream().filter(c -> !readOnly(c.argv())).toList()).as("no command that changes anything was started (argv audit)").isEmpty();

@@ -73,7 +73,7 @@ public final class JsonExpectation implements Serializable {
         try {
             JsonPath.compile(path);
         } catch (InvalidPathException | IllegalArgumentException e) {
-            throw new ParameterException(parameter, "JSONPath " + ParameterException.show(path) + " cannot be parsed (" + e.getMessage() + ")", FORM);
+            throw new ParameterException(parameter, "JSONPath " + ParameterException.show(path) + " cannot be parsed (" + io.jenkins.plugins.squaddeploy.engine.ParameterException.why(e) + ")", FORM);
         }
         String rest = s.substring(end).strip();
         if (rest.isEmpty()) {

@@ -131,7 +131,7 @@ public final class SwitchSpecs {
         try {
             compiled = JsonPath.compile(s);
         } catch (InvalidPathException | IllegalArgumentException e) {
-            throw new ParameterException(p, "JSONPath " + ParameterException.show(s) + " cannot be parsed (" + e.getMessage() + ")", form);
+            throw new ParameterException(p, "JSONPath " + ParameterException.show(s) + " cannot be parsed (" + io.jenkins.plugins.squaddeploy.engine.ParameterException.why(e) + ")", form);
         }
         if (!compiled.isDefinite()) {
             throw new ParameterException(p, ParameterException.show(s) + " may match several values", form);
