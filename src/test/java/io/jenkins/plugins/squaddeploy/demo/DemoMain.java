@@ -127,6 +127,7 @@ public final class DemoMain {
                         .param("VERSION", version)
                         .param("SERVICE", service)
                         .param("PORTS", "blue=" + ports[0] + ",green=" + ports[1])
+                        .param("COMPOSE_FILE", repo.resolve("docs/examples/squad-api.docker-compose.yml").toString())
                         .param("PUBLIC_URL", nginx.baseUrl())
                         .param("ROUTER_CONFIG", upstream.toString())
                         .param("NGINX", Binaries.nginx().toString())
@@ -205,7 +206,7 @@ public final class DemoMain {
             return v2 ? 0 : 1;
         } finally {
             TestCredentials.clear();
-            docker.run(Duration.ofSeconds(60), "rm", "-f", "-v", service + "-blue", service + "-green");
+            io.jenkins.plugins.squaddeploy.testbed.ReleaseContainers.remove(docker, service);
             // squadDeploy tagged the outgoing image as squad-sample:previous (as the runbooks do); the demo leaves no tag behind
             docker.run(Duration.ofSeconds(30), "rmi", SampleServiceImage.REPOSITORY + ":previous");
             Testbed.deleteRecursively(dir);

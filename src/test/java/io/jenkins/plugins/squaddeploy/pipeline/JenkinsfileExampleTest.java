@@ -63,7 +63,7 @@ class JenkinsfileExampleTest {
         SampleServiceImage.ensure(docker, "1.0.0");
         SampleServiceImage.ensure(docker, "2.0.0");
         SampleServiceImage.ensure(docker, "2.1.0");
-        // a service name of this run only (containers <service>-blue/-green; the testbed reaps squadtest-* leftovers)
+        // a service name of this run only (compose projects <service>-blue/-green; the testbed reaps squadtest-* leftovers)
         service = "squadtest-api-" + Testbed.newSecret(6).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
         ports = new int[] {io.jenkins.plugins.squaddeploy.testbed.FreePorts.next(), io.jenkins.plugins.squaddeploy.testbed.FreePorts.next()};
         dir = Testbed.newWorkDir("jenkinsfile");
@@ -86,7 +86,7 @@ class JenkinsfileExampleTest {
     static void stopTestbed() {
         TestCredentials.clear();
         if (docker != null && service != null) {
-            docker.run(Duration.ofSeconds(60), "rm", "-f", "-v", service + "-blue", service + "-green");
+            io.jenkins.plugins.squaddeploy.testbed.ReleaseContainers.remove(docker, service);
             docker.run(Duration.ofSeconds(30), "rmi", SampleServiceImage.REPOSITORY + ":previous"); // squadDeploy's tag of the outgoing image
         }
         for (AutoCloseable c : new AutoCloseable[] {nginx, redis, postgres}) {
@@ -110,6 +110,7 @@ class JenkinsfileExampleTest {
                 .param("VERSION", version)
                 .param("SERVICE", service)
                 .param("PORTS", "blue=" + ports[0] + ",green=" + ports[1])
+                .param("COMPOSE_FILE", PipelineHarness.defaultRepoRoot().resolve("docs/examples/squad-api.docker-compose.yml").toString())
                 .param("PUBLIC_URL", nginx.baseUrl())
                 .param("ROUTER_CONFIG", upstream.toString())
                 .param("NGINX", Binaries.nginx().toString())
@@ -134,10 +135,13 @@ class JenkinsfileExampleTest {
         return r.status() + " " + JSON.readTree(r.body()).path("version").asText();
     }
 
-    private static boolean running(String container) {
-        Proc.Result r = docker.run(Duration.ofSeconds(20), "inspect", "-f", "{{.State.Running}}", container);
-        return r.ok() && r.stdout().strip().equals("true");
+    /** Whether the compose project (one per colour: {@code <service>-blue}) has a running container. */
+    private static boolean running(String project) {
+        Proc.Result r = docker.run(Duration.ofSeconds(20), "ps", "-q", "--filter", "label=com.docker.compose.project=" + project,
+                "--filter", "status=running");
+        return r.ok() && !r.stdout().isBlank();
     }
+
 
     private static void assertNoSecrets(PipelineRun run) {
         assertThat(run.console()).doesNotContain(postgres.password()).doesNotContain(redis.password()).doesNotContain("\tat ");
