@@ -28,6 +28,11 @@ final class CliProcess {
     }
 
     static CliProcess start(Path outputDir, String name, List<String> args) {
+        return start(outputDir, name, args, java.util.Map.of());
+    }
+
+    /** With extra environment variables, e.g. {@code DOCKER_HOST} of a private daemon. */
+    static CliProcess start(Path outputDir, String name, List<String> args, java.util.Map<String, String> env) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
                 "-Xshare:auto", "-cp", System.getProperty("java.class.path"), "io.jenkins.plugins.squaddeploy.cli.SquadCli"));
         cmd.addAll(args);
@@ -35,6 +40,7 @@ final class CliProcess {
             Files.createDirectories(outputDir);
             Path out = outputDir.resolve(name + ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            pb.environment().putAll(env);
             String audit = System.getProperty(io.jenkins.plugins.squaddeploy.engine.spi.CommandAudit.PROPERTY);
             if (audit != null) {
                 pb.environment().put(io.jenkins.plugins.squaddeploy.engine.spi.CommandAudit.ENV, audit);

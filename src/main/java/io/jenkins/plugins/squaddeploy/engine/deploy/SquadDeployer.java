@@ -309,9 +309,9 @@ public final class SquadDeployer {
                 migrate(req, rt, target);
             }
         } catch (IOException | RuntimeException e) {
-            stopQuietly(started.isEmpty() ? safeContainers(rt, target) : started, rt.unit(target));
-            throw new DeployException(e.getMessage() + ". " + rt.unit(target) + " was stopped and got no traffic; "
-                    + (live == null ? "no other colour was running" : live + " (" + (liveRec == null ? "?" : liveRec.version()) + ") is untouched and still serving") + ".", e);
+            boolean stopped = stopQuietly(started.isEmpty() ? safeContainers(rt, target) : started, rt.unit(target));
+            throw new DeployException(e.getMessage() + ". " + rt.unit(target) + (stopped ? " was stopped and got no traffic; "
+                    : " got no traffic (it could not be stopped, see the warning above); ") + liveColourAfterFailure(rt, live, liveRec) + ".", e);
         } catch (InterruptedException e) {
             boolean interrupted = Thread.interrupted();
             try {
@@ -593,8 +593,41 @@ public final class SquadDeployer {
         long lastReport = start;
         String lastState = null;
         log.info("squadDeploy: waiting up to " + timeout.toSeconds() + " s for " + what + " to be healthy (container healthcheck)");
+        long daemonGoneSince = 0;
+        long lastDaemonReport = 0;
         while (true) {
-            List<ContainerInfo> cs = docker.inspect(ids);
+            List<ContainerInfo> cs;
+            try {
+                cs = docker.inspect(ids);
+            } catch (IOException e) {
+                // a Docker daemon that is restarting does not answer for a few seconds; its containers come back with
+                // their restart policy (unless-stopped), so wait for it within the same health deadline
+                String why = daemonDown(e);
+                if (why == null) {
+                    throw e;
+                }
+                long now = System.nanoTime();
+                if (daemonGoneSince == 0) {
+                    daemonGoneSince = now;
+                }
+                long gone = TimeUnit.NANOSECONDS.toSeconds(now - daemonGoneSince);
+                if (now - deadline >= 0) {
+                    throw new DeployException(what + " did not become healthy within " + timeout.toSeconds() + " s: the Docker daemon has not answered for "
+                            + gone + " s (" + why + "); once `docker info` answers, deploy again");
+                }
+                if (lastDaemonReport == 0 || now - lastDaemonReport >= PROGRESS_EVERY_NANOS) {
+                    log.warn("squadDeploy: the Docker daemon does not answer (" + why + ") for " + gone + " s; waiting for it and for " + what + ", "
+                            + TimeUnit.NANOSECONDS.toSeconds(now - start) + " s of " + timeout.toSeconds() + " s");
+                    lastDaemonReport = now;
+                }
+                Thread.sleep(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(deadline - now))));
+                continue;
+            }
+            if (daemonGoneSince != 0) {
+                log.info("squadDeploy: the Docker daemon answers again after " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - daemonGoneSince) + " s");
+                daemonGoneSince = 0;
+                lastDaemonReport = 0;
+            }
             if (cs.size() < ids.size()) {
                 throw new DeployException(what + ": " + (ids.size() - cs.size()) + " container(s) disappeared while starting");
             }
@@ -634,14 +667,56 @@ public final class SquadDeployer {
         }
     }
 
-    private void stopQuietly(List<ContainerInfo> cs, String unit) throws InterruptedException {
+    /** Why the Docker daemon does not answer when {@code docker version} fails too, else null (the failure was something else). */
+    private String daemonDown(IOException failure) throws InterruptedException {
+        try {
+            docker.ping();
+            return null;
+        } catch (DeployException.DockerUnavailable gone) {
+            String m = failure.getMessage();
+            return m == null ? "no answer" : m;
+        } catch (IOException other) {
+            return null;
+        }
+    }
+
+    /** Stops the containers; false when one could not be stopped (warned). */
+    private boolean stopQuietly(List<ContainerInfo> cs, String unit) throws InterruptedException {
+        boolean all = true;
         for (ContainerInfo c : cs) {
             try {
                 docker.stop(c.id(), STOP_GRACE_S);
             } catch (IOException e) {
+                all = false;
                 log.warn("squadDeploy: could not stop " + c.name() + " (" + unit + "): " + e.getMessage());
             }
         }
+        return all;
+    }
+
+    /**
+     * What the live colour does after a failed blue-green deploy, as seen now, not as assumed: a restarted Docker daemon
+     * (no live-restore) stops the live colour's containers too, and then "still serving" would be false.
+     */
+    private String liveColourAfterFailure(Runtime rt, String live, ReleaseRecord liveRec) throws InterruptedException {
+        if (live == null) {
+            return "no other colour was running";
+        }
+        String what = live + " (" + (liveRec == null ? "?" : liveRec.version()) + ")";
+        List<ContainerInfo> cs;
+        try {
+            cs = rt.containers(live);
+        } catch (IOException e) {
+            return "the Docker daemon does not answer now (" + e.getMessage() + "), so whether " + what + " still serves is unknown: once `docker info`"
+                    + " answers, check " + rt.unit(live) + " and deploy again";
+        }
+        List<ContainerInfo> down = cs.stream().filter(c -> !c.running()).collect(Collectors.toList());
+        if (!cs.isEmpty() && down.isEmpty()) {
+            return what + " is untouched and still serving";
+        }
+        return what + ", the live colour, is not running either (" + (cs.isEmpty() ? "no container" : down.stream().map(c -> c.name() + ": " + c.describe())
+                .collect(Collectors.joining("; "))) + "): its containers were stopped outside this deploy (was the Docker daemon restarted?) and nothing"
+                + " serves until they run again; once `docker info` answers, deploy again";
     }
 
     private static List<ContainerInfo> safeContainers(Runtime rt, String instance) throws InterruptedException {
