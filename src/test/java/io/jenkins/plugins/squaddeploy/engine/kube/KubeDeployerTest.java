@@ -104,6 +104,14 @@ class KubeDeployerTest {
         assertThat(r.deployments().get(0).previousImage()).isEqualTo("auth:1");
         assertThat(cluster.podImages("multi", "auth-service")).containsOnly("auth:2");
         assertThat(cluster.podImages("multi", "user-service")).containsOnly("user:1");
+
+        // two Deployments of one image (an API and its worker): both roll out, each with its own previous image
+        KubeRelease both = d.rolling(KubeDeployer.Request.of("api", "production", List.of("auth-service", "user-service"), null, "shared:3", null, 30, true, null));
+        assertThat(both.deployments()).hasSize(2);
+        assertThat(both.deployments().get(0).previousImage()).isEqualTo("auth:2");
+        assertThat(both.deployments().get(1).previousImage()).isEqualTo("user:1");
+        assertThat(cluster.podImages("multi", "auth-service")).containsOnly("shared:3");
+        assertThat(cluster.podImages("multi", "user-service")).containsOnly("shared:3");
     }
 
     @Test
