@@ -108,6 +108,21 @@ public final class PipelineRun {
         return Arrays.asList(console.split("\n", -1));
     }
 
+    /**
+     * The call stack as Jenkins prints it: the name of every step the pipeline called, in order ({@code [Pipeline] NAME}
+     * lines, without block braces and the start and end of the pipeline).
+     */
+    public List<String> steps() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String l : consoleLines()) {
+            if (l.startsWith("[Pipeline] ") && !l.startsWith("[Pipeline] {") && !l.startsWith("[Pipeline] }") && !l.startsWith("[Pipeline] //")
+                    && !l.equals("[Pipeline] Start of Pipeline") && !l.equals("[Pipeline] End of Pipeline")) {
+                out.add(l.substring("[Pipeline] ".length()));
+            }
+        }
+        return out;
+    }
+
     /** What ended the build, if it did not end normally. */
     public Throwable error() {
         return error;

@@ -31,14 +31,7 @@ class SquadRunbookVarTest {
     }
 
     static List<String> steps(PipelineRun run) {
-        List<String> out = new ArrayList<>();
-        for (String l : run.consoleLines()) {
-            if (l.startsWith("[Pipeline] ") && !l.startsWith("[Pipeline] {") && !l.startsWith("[Pipeline] }") && !l.startsWith("[Pipeline] //")
-                    && !l.equals("[Pipeline] Start of Pipeline") && !l.equals("[Pipeline] End of Pipeline")) {
-                out.add(l.substring("[Pipeline] ".length()));
-            }
-        }
-        return out;
+        return run.steps();
     }
 
     @Test
