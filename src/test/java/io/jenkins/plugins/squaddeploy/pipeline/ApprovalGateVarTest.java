@@ -49,6 +49,14 @@ class ApprovalGateVarTest {
                         approve("carol", "on call agrees", "CHG-1")))
                 .runScript(GATE.formatted(2, 60, "abort"));
         assertResult(run, Result.SUCCESS);
+        // the call stack: one input per answer, each under its own timeout, then the audit (a report event per approval)
+        assertThat(run.steps()).containsExactly(
+                "echo",
+                "timeout", "input", "echo",
+                "timeout", "input", "echo",
+                "timeout", "input", "echo",
+                "echo", "squadReport", "squadReport", "squadReport",
+                "echo", "echo");
         assertThat(run.inputs()).hasSize(3);
         assertThat(run.inputs().get(0).submitter()).isEqualTo("alice,bob,release-managers");
         assertThat(run.inputs().get(0).message()).isEqualTo("Release 2.0.0 to production?\npre-flight passed; snapshot s1\n(approval 1 of 2)");
@@ -129,6 +137,7 @@ class ApprovalGateVarTest {
     void onTimeoutAbortEndsTheBuildAbortedAndAudited() {
         PipelineRun run = harness().onInput(answers(approve("alice", "fine", "CHG-5"))).runScript(GATE.formatted(2, 2, "abort"));
         assertResult(run, Result.ABORTED);
+        assertThat(run.steps()).containsExactly("echo", "timeout", "input", "echo", "timeout", "input", "echo", "echo", "squadReport", "squadReport");
         assertThat(run.console())
                 .contains("approvalGate: approval 1 of 2 by alice: fine (CHG-5)")
                 .contains("approvalGate: no 2 approval(s) in 2 seconds: the build is aborted (onTimeout: 'abort')")
@@ -165,6 +174,7 @@ class ApprovalGateVarTest {
                 echo "decision=${gate.decision}"
                 """);
         assertResult(run, Result.SUCCESS);
+        assertThat(run.steps()).containsExactly("echo", "echo", "squadReport", "squadReport", "echo");
         assertThat(run.inputs()).isEmpty();
         assertThat(run.console())
                 .contains("approvalGate: *** AUTO-APPROVED (demo run, no person asked): nobody was asked; never use autoApprove for a real production release ***")
@@ -191,6 +201,7 @@ class ApprovalGateVarTest {
                 echo "inside=${w.inside} window=${w.window} closesAt=${w.closesAt} override=${w.override}"
                 """);
         assertResult(run, Result.SUCCESS);
+        assertThat(run.steps()).containsExactly("deployWindow", "echo", "squadReport", "echo");
         assertThat(run.console())
                 .contains("[Pipeline] deployWindow\ndeployWindow ▶ check 2 deploy windows at 2026-11-26T19:30:00Z\n"
                         + "deployWindow: inside the deploy window 'Thu 14:00-16:00 America/New_York' at Thu 2026-11-26 14:30")
@@ -231,6 +242,13 @@ class ApprovalGateVarTest {
                 .onInput(answers(approve("starter", "mine", ""), approve("dana", "payments down", "")))
                 .runScript(script.formatted("'payments fail for EU cards'"));
         assertResult(run, Result.SUCCESS);
+        // the window step, then the approval (starter refused, dana approves) and its audit, then the override's audit
+        assertThat(run.steps()).containsExactly(
+                "deployWindow",
+                "echo", "timeout", "input", "echo", "timeout", "input", "echo",
+                "echo", "squadReport", "squadReport",
+                "echo", "squadReport",
+                "echo", "echo");
         assertThat(run.inputs().get(0).message()).startsWith("HOTFIX outside the deploy window. outside the deploy window 'Sat 02:00-04:00 UTC'");
         assertThat(run.console())
                 .contains("approvalGate: REFUSED: starter started this build and cannot approve it")

@@ -73,6 +73,7 @@ class ServiceHealthVarTest {
                 }
                 """.formatted(url));
         assertResult(run, Result.SUCCESS);
+        assertThat(run.steps()).containsExactly("node", "verifyHealth", "echo");
         assertThat(run.console())
                 .containsPattern("\\[Pipeline\\] verifyHealth\nverifyHealth ▶ [^\n]+\n")
                 .contains("verifyHealth: 1 check(s) [app http " + url + "]")

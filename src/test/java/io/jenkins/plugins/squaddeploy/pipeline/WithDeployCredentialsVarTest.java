@@ -111,6 +111,8 @@ class WithDeployCredentialsVarTest {
                 }
                 """.formatted(url));
         assertResult(run, Result.SUCCESS);
+        // one withCredentials around the closure, nothing bound after it
+        assertThat(run.steps()).containsExactly("node", "echo", "withCredentials", "sh", "sh", "sh", "sh", "sh", "sh", "verifyHealth", "sh");
         assertThat(run.console())
                 .contains("withDeployCredentials: production: database (usernamePassword 'production-database' as DB_USERNAME/DB_PASSWORD), "
                         + "registry (usernamePassword 'production-registry' as REGISTRY_USERNAME/REGISTRY_PASSWORD), "
