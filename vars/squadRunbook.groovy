@@ -58,6 +58,11 @@ def call(Map cfg = [:]) {
         if (production && !cfg.approval && !skip.contains('approval')) {
             error("squadRunbook: a production release needs approval: [submitters: [...]] (or skip: ['approval'], stated in the audit)")
         }
+        if (production && skip.contains('approval')) {
+            squadAudit(type: 'approval', status: 'WARNING', title: "approval SKIPPED: ${cfg.service} ${cfg.version} to ${cfg.environment}",
+                       summary: "SKIPPED (skip: ['approval']): ${cfg.service} ${cfg.version} went to ${cfg.environment} without an approval",
+                       details: ['decision=SKIPPED', "service=${cfg.service}", "version=${cfg.version}"])
+        }
         stageIf('Approval', (production || cfg.approval?.always) && cfg.approval, cfg, state, skip) {
                 Map a = [:] + cfg.approval
                 a.remove('always')

@@ -76,6 +76,19 @@ class SquadRunbookVarTest {
         assertThat(noApproval.console())
                 .contains("ERROR: squadRunbook: a production release needs approval: [submitters: [...]] (or skip: ['approval'], stated in the audit)");
 
+        // skipping the approval of a production release is allowed, and the audit says so (build description and report)
+        PipelineRun skipped = new PipelineHarness().runScript("""
+                squadRunbook service: 'api', version: '1.0.0', environment: 'production', skip: ['deploy', 'approval'], archiveReport: false,
+                    deploy: [image: 'squad-sample:1.0.0', target: dockerTarget(ports: 'blue=1,green=2')]
+                echo "description=${currentBuild.description}"
+                """);
+        assertResult(skipped, Result.SUCCESS);
+        assertThat(skipped.console())
+                .contains("audit: [approval] SKIPPED (skip: ['approval']): api 1.0.0 went to production without an approval")
+                .contains("description=[approval] SKIPPED (skip: ['approval']): api 1.0.0 went to production without an approval")
+                .contains("squadRunbook: Approval: skipped, switched off (skip)");
+        assertThat(skipped.steps()).contains("squadReport");
+
         PipelineRun unknown = new PipelineHarness().runScript("squadRunbook service: 'api', version: '1', environment: 'dev', deploy: [:], canary: true");
         assertThat(unknown.console()).contains("ERROR: squadRunbook: unknown parameter 'canary'; accepted: service, version, environment, agent");
         PipelineRun missing = new PipelineHarness().runScript("squadRunbook service: 'api', environment: 'dev', deploy: [image: 'x:1']");
