@@ -33,11 +33,13 @@ final class SwarmClient {
      *                      rollback_completed; null when the service was never updated
      * @param replicas      replicated mode: the desired replicas; null for global mode
      * @param taskTemplate  {@code Spec.TaskTemplate} as JSON text, to tell whether a stack deploy changed the service
+     * @param specKey       what a stack file sets in {@code Spec} ({@link #specKey}), to compare with another spec
+     * @param previousSpecKey the same of {@code PreviousSpec} (what {@code docker service rollback} puts back), null when there is none
      * @param updateStartedAt {@code UpdateStatus.StartedAt}: which update the state belongs to (Swarm sets the new one a moment
      *                      after {@code service update} returned, so until then the state is the previous update's)
      */
     record Service(String name, String id, String image, String previousImage, long version, String updateState, String updateMessage,
-                   Integer replicas, String taskTemplate, Map<String, String> labels, String updateStartedAt) {
+                   Integer replicas, String taskTemplate, Map<String, String> labels, String updateStartedAt, String specKey, String previousSpecKey) {
         boolean rolledBackBySwarm() {
             return updateState != null && updateState.startsWith("rollback_") ;
         }
@@ -122,7 +124,55 @@ final class SwarmClient {
                 s.path("Version").path("Index").asLong(), us.isMissingNode() || us.isNull() ? null : text(us.path("State")),
                 us.isMissingNode() || us.isNull() ? null : text(us.path("Message")),
                 repl.isMissingNode() ? null : repl.path("Replicas").asInt(1), spec.path("TaskTemplate").toString(), labels,
-                us.isMissingNode() || us.isNull() ? null : text(us.path("StartedAt")));
+                us.isMissingNode() || us.isNull() ? null : text(us.path("StartedAt")),
+                specKey(spec), prev.isMissingNode() || prev.isNull() || prev.path("TaskTemplate").isMissingNode() ? null : specKey(prev));
+    }
+
+    private static final List<String> CONTAINER_FIELDS = List.of("Image", "Env", "Labels", "Command", "Args", "Dir", "User", "Mounts",
+            "Secrets", "Configs", "Hosts", "Healthcheck");
+
+    /**
+     * The parts of a service spec that a stack file or {@code docker service update} sets (container image, environment,
+     * labels, command, mounts, secrets, configs, healthcheck; resources; placement constraints; replicas), as canonical text.
+     * Swarm keeps {@code PreviousSpec} without the defaults it fills into {@code Spec} (stop grace period, restart policy,
+     * DNS config), so the two are compared through this, not as raw JSON. Empty values count as absent; the environment
+     * is sorted; an image digest Swarm appended is dropped.
+     */
+    static String specKey(JsonNode spec) {
+        com.fasterxml.jackson.databind.node.ObjectNode key = JSON.createObjectNode();
+        JsonNode tt = spec.path("TaskTemplate");
+        JsonNode cs = tt.path("ContainerSpec");
+        for (String f : CONTAINER_FIELDS) {
+            JsonNode v = cs.path(f);
+            if (f.equals("Image") && v.isTextual()) {
+                String image = v.asText();
+                key.put(f, image.contains("@") ? image.substring(0, image.indexOf('@')) : image);
+            } else if (f.equals("Env") && v.isArray() && !v.isEmpty()) {
+                List<String> env = new ArrayList<>();
+                v.forEach(e -> env.add(e.asText()));
+                env.sort(null);
+                key.set(f, JSON.valueToTree(env));
+            } else if (present(v)) {
+                key.set(f, v);
+            }
+        }
+        if (present(tt.path("Resources"))) {
+            key.set("Resources", tt.path("Resources"));
+        }
+        if (present(tt.path("Placement").path("Constraints"))) {
+            key.set("Constraints", tt.path("Placement").path("Constraints"));
+        }
+        if (present(spec.path("Mode").path("Replicated").path("Replicas"))) {
+            key.set("Replicas", spec.path("Mode").path("Replicated").path("Replicas"));
+        }
+        if (present(spec.path("Labels"))) {
+            key.set("ServiceLabels", spec.path("Labels"));
+        }
+        return key.toString();
+    }
+
+    private static boolean present(JsonNode v) {
+        return v != null && !v.isMissingNode() && !v.isNull() && !(v.isContainerNode() && v.isEmpty());
     }
 
     /** The current task of every slot (the newest, not the history lines). */

@@ -60,6 +60,8 @@ public final class SwarmOrchestrator implements Orchestrator {
     private final Map<String, String> swarmReasons = new LinkedHashMap<>();
     /** UpdateStatus.StartedAt of each service just before this class changed it: a state with that start is stale. */
     private final Map<String, String> staleUpdate = new LinkedHashMap<>();
+    /** Services rolled back for a spec change with the same image: converged only when Swarm reports the rollback completed. */
+    private final java.util.Set<String> specOnly = new java.util.LinkedHashSet<>();
 
     public SwarmOrchestrator(SwarmSpec spec, OrchestratorContext context) {
         this.spec = spec;
@@ -271,7 +273,7 @@ public final class SwarmOrchestrator implements Orchestrator {
                 continue;
             }
             try {
-                if (putBack(s, was.image(), "squadDeploy") != null) {
+                if (putBack(s, was, "squadDeploy") != null) {
                     byUs.add(s);
                 }
                 back.put(s, was.image()); // also the ones Swarm rolled back: the message says what runs only once it does
@@ -307,25 +309,52 @@ public final class SwarmOrchestrator implements Orchestrator {
      * is that image, else {@code docker service update --image}. Null when it already runs it (and is not mid-update).
      */
     private String putBack(String service, String image, String who) throws IOException, InterruptedException {
+        return putBack(service, image, null, who);
+    }
+
+    /**
+     * Starts putting {@code service} back on the whole spec it had before this deploy ({@code was}), not only its image:
+     * a stack deploy may change a service's environment, labels or resources without changing its image (docker/cli#595:
+     * Swarm rolls back per service only). When the current task template differs from {@code was}'s and Swarm's previous
+     * spec is {@code was}'s, {@code docker service rollback}; when only the image can be put back, {@code --image}.
+     */
+    private String putBack(String service, SwarmClient.Service was, String who) throws IOException, InterruptedException {
+        return putBack(service, was.image(), was.specKey(), who);
+    }
+
+    private String putBack(String service, String image, String template, String who) throws IOException, InterruptedException {
         SwarmClient.Service now = docker.inspect(service);
         if (now == null) {
             throw new DeployException("service " + service + " no longer exists");
         }
         boolean moving = "updating".equals(now.updateState()) || "rollback_started".equals(now.updateState());
-        if (sameImage(now.image(), image) && !moving) {
+        boolean sameSpec = template == null || template.equals(now.specKey());
+        if (sameImage(now.image(), image) && sameSpec && !moving) {
             return null;
         }
-        if (sameImage(now.image(), image) && "rollback_started".equals(now.updateState())) {
+        if (sameImage(now.image(), image) && sameSpec && "rollback_started".equals(now.updateState())) {
             return "Swarm is rolling it back already";
         }
         List<String> args;
-        if (now.previousImage() != null && sameImage(now.previousImage(), image)) {
+        boolean previousIsBefore = template != null && template.equals(now.previousSpecKey());
+        if (previousIsBefore || (template == null && now.previousImage() != null && sameImage(now.previousImage(), image))) {
             args = List.of("service", "rollback", "--detach", service);
-        } else {
+        } else if (!sameImage(now.image(), image)) {
             args = List.of("service", "update", "--detach", "--no-resolve-image", "--image", image, service);
+            if (template != null) {
+                log.warn(who + ": swarm: " + service + ": Swarm's previous spec is not the one before this deploy: only its image can be put back;"
+                        + " check the rest of its spec (docker service inspect " + service + ")");
+            }
+        } else {
+            log.warn(who + ": swarm: " + service + " runs " + image + " but its spec changed and Swarm's previous spec is not the one before this deploy:"
+                    + " not rolled back; compare docker service inspect " + service + " with the stack file of the previous release");
+            return null;
         }
         log.info(who + ": swarm: docker " + String.join(" ", args));
         staleUpdate.put(service, String.valueOf(now.updateStartedAt()));
+        if (sameImage(now.image(), image)) {
+            specOnly.add(service); // the tasks already run the image: only Swarm's update status says when the rollback is done
+        }
         docker.ok("docker " + args.get(1) + " " + service, args, Map.of(), COMMAND_TIMEOUT);
         return String.join(" ", args);
     }
@@ -397,6 +426,9 @@ public final class SwarmOrchestrator implements Orchestrator {
         }
         String state = s.updateState();
         boolean stale = state != null && staleUpdate.containsKey(service) && staleUpdate.get(service).equals(String.valueOf(s.updateStartedAt()));
+        if (stale && specOnly.contains(service)) {
+            return new Verdict(false, null, "waiting for Swarm to start rolling back its spec");
+        }
         if (stale) {
             state = null; // the previous update's state: Swarm has not started this one yet; only the tasks tell
         }
@@ -461,7 +493,7 @@ public final class SwarmOrchestrator implements Orchestrator {
                 continue;
             }
             try {
-                String cmd = putBack(u.name(), u.previousImage(), "autoRollback");
+                String cmd = u.changed() && sameImage(u.image(), u.previousImage()) ? rollBackSpec(u) : putBack(u.name(), u.previousImage(), "autoRollback");
                 if (cmd == null) {
                     already.add(u.name());
                 }
@@ -491,6 +523,32 @@ public final class SwarmOrchestrator implements Orchestrator {
         }
         return new OrchestratedRollback(OrchestratedRollback.Status.ROLLED_BACK, restored, String.join("; ", how) + ": " + onto + ", converged",
                 clock.instant(), warnings);
+    }
+
+    /**
+     * A service the release changed without changing its image (a stack deploy's environment, labels, resources): Swarm's
+     * previous spec is the one before the release as long as nothing changed the service since, so {@code docker service
+     * rollback}; null when it was rolled back already.
+     */
+    private String rollBackSpec(OrchestratedRelease.Unit u) throws IOException, InterruptedException {
+        SwarmClient.Service now = docker.inspect(u.name());
+        if (now == null) {
+            throw new DeployException("service " + u.name() + " no longer exists");
+        }
+        if (now.updateState() != null && now.updateState().startsWith("rollback_")) {
+            return null;
+        }
+        if (!Long.toString(now.version()).equals(u.revision()) || now.previousSpecKey() == null) {
+            throw new DeployException("the spec of " + u.name() + " changed after this release (version " + now.version() + ", the release left "
+                    + u.revision() + "); not rolled back: its image " + u.image() + " is the same, so roll back the rest of its spec by hand"
+                    + " (docker service rollback " + u.name() + ", or deploy the previous stack file)");
+        }
+        List<String> args = List.of("service", "rollback", "--detach", u.name());
+        log.info("autoRollback: swarm: docker " + String.join(" ", args) + " (same image " + u.image() + ", its spec changed in the release)");
+        staleUpdate.put(u.name(), String.valueOf(now.updateStartedAt()));
+        specOnly.add(u.name());
+        docker.ok("docker service rollback " + u.name(), args, Map.of(), COMMAND_TIMEOUT);
+        return String.join(" ", args);
     }
 
     @Override

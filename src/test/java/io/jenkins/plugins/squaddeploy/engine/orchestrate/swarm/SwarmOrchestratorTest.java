@@ -242,6 +242,76 @@ class SwarmOrchestratorTest {
         awaitVersion(workerPort, V1);
     }
 
+    /** {@code Spec.TaskTemplate.ContainerSpec.Env} of the service's current spec. */
+    static String specEnv(String service) {
+        return swarm.docker.ok(Duration.ofSeconds(30), "service", "inspect", service, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}");
+    }
+
+    @Test
+    void aServiceWhoseSpecChangedWithoutANewImageIsRolledBackTooByAutoRollbackAndByTheStackLevelRollback() throws Exception {
+        String stack = swarm.stack(swarm.newName("cf"));
+        int apiPort = FreePorts.next();
+        int workerPort = FreePorts.next();
+        // the worker's image never changes; the stack deploy changes only its environment (RELEASE=${VERSION})
+        String workerImage = SwarmFixture.tag(swarm.docker, good1, "squad-swarm-fixed:1");
+        Path file = tmp.resolve("stack.yml");
+        Files.writeString(file, String.join("\n",
+                "version: '3.8'",
+                "services:",
+                "  api:",
+                "    image: ${IMAGE}",
+                "    environment: {PORT: '" + apiPort + "', RELEASE: '${VERSION}'}",
+                "    networks: [hostnet]",
+                "    deploy:",
+                "      update_config: {parallelism: 1, delay: 0s, monitor: 2s, failure_action: rollback}",
+                "      rollback_config: {monitor: 1s}",
+                "  worker:",
+                "    image: " + workerImage,
+                "    environment: {PORT: '" + workerPort + "', RELEASE: '${VERSION}'}",
+                "    networks: [hostnet]",
+                "    deploy:",
+                "      update_config: {parallelism: 1, delay: 0s, monitor: 1s, failure_action: rollback}",
+                "      rollback_config: {monitor: 1s}",
+                "networks:",
+                "  hostnet: {external: true, name: host}",
+                ""));
+        Map<String, Object> target = Map.of("stackFile", file.toString(), "stack", stack);
+        SwarmOrchestrator o = orchestrator(target);
+        String api = stack + "_api";
+        String worker = stack + "_worker";
+        o.deploy(request(good1, null, SwarmSpec.of(target, "target")));
+        awaitVersion(apiPort, V1);
+        assertThat(specEnv(worker)).contains("RELEASE=" + V1);
+
+        // a good release: the worker's spec changes, its image does not; autoRollback puts its whole spec back
+        OrchestratedRelease second = o.deploy(request(good2, null, SwarmSpec.of(target, "target")));
+        assertThat(second.unit(worker).changed()).isTrue();
+        assertThat(second.unit(worker).image()).isEqualTo(second.unit(worker).previousImage());
+        assertThat(specEnv(worker)).contains("RELEASE=" + V2);
+        lines.clear();
+        Rollbacker rollbacker = new Rollbacker(null, null, null, new LocalCommandRunner(), log, new Masker());
+        RollbackReport r = rollbacker.rollBack(List.of(new Deployment.Orchestrated(second, Instant.now())), null, RollbackOptions.defaults());
+        assertThat(r.status()).as(String.join("\n", lines)).isEqualTo(RollbackReport.Status.ROLLED_BACK);
+        assertThat(String.join("\n", lines)).contains("docker service rollback --detach " + worker);
+        assertThat(specEnv(worker)).as("the worker's environment after autoRollback").contains("RELEASE=" + V1).doesNotContain("RELEASE=" + V2);
+        assertThat(swarm.specImage(api)).isEqualTo(good1);
+        awaitVersion(apiPort, V1);
+
+        // a bad release: Swarm rolls the api back by itself; all-or-nothing puts the worker's spec back, though its image is the same
+        lines.clear();
+        Throwable failed = org.assertj.core.api.Assertions.catchThrowable(() -> o.deploy(request(bad2, null, SwarmSpec.of(target, "target"))));
+        assertThat(failed).as(String.join("\n", lines))
+                .isInstanceOf(DeployException.class)
+                .hasMessageContaining("Swarm rolled back " + api + " by itself")
+                .hasMessageContaining("all-or-nothing: rolled back " + worker + " (to " + workerImage + "), converged");
+        assertThat(String.join("\n", lines)).contains("stack " + stack + ": changed " + api + ", " + worker)
+                .contains("squadDeploy: swarm: docker service rollback --detach " + worker);
+        assertThat(specEnv(worker)).as("the worker's environment after the failed release").contains("RELEASE=" + V1).doesNotContain("RELEASE=" + V2);
+        assertThat(swarm.specImage(api)).isEqualTo(good1);
+        awaitVersion(apiPort, V1);
+        awaitVersion(workerPort, V1);
+    }
+
     @Test
     void badParametersAndMissingServicesChangeNothing() throws Exception {
         int port = FreePorts.next();
