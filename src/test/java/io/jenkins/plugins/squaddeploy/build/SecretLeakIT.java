@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs after every unit and real-component test (failsafe, after surefire): scans everything the test suite
  * printed or wrote — surefire reports and captured stdout/stderr, pipeline consoles, CLI output — for every
- * secret the tests created, in raw, base64, URL-encoded and JSON-escaped form. Its own encoders are written
- * here, independent of the plugin's Masker.
+ * secret the tests created, in every form of {@link SecretForms} (raw, base64 also inside a longer text at each
+ * alignment, URL-encoded, JSON-escaped, line by line), whose encoders are independent of the plugin's Masker.
  */
 class SecretLeakIT {
     private static final Path ROOT = Path.of(System.getProperty("squad.repo.root", "."));
@@ -45,7 +45,7 @@ class SecretLeakIT {
             String utf8 = new String(text.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
             masked += utf8.split("\\*\\*\\*\\*", -1).length - 1;
             for (String secret : secrets) {
-                for (Map.Entry<String, String> form : forms(secret).entrySet()) {
+                for (Map.Entry<String, String> form : SecretForms.of(secret).entrySet()) {
                     if (utf8.contains(form.getValue())) {
                         leaks.add(ROOT.relativize(file) + ": " + form.getKey() + " form of a test secret");
                     }
@@ -54,16 +54,5 @@ class SecretLeakIT {
         }
         assertThat(leaks).as("secrets found in test outputs").isEmpty();
         assertThat(masked).as("masked values (****) seen in the outputs: the secrets were used and printed masked").isGreaterThan(0);
-    }
-
-    private static Map<String, String> forms(String secret) {
-        Map<String, String> f = new LinkedHashMap<>();
-        byte[] b = secret.getBytes(StandardCharsets.UTF_8);
-        f.put("raw", secret);
-        f.put("base64", Base64.getEncoder().encodeToString(b).replace("=", ""));
-        f.put("base64url", Base64.getUrlEncoder().encodeToString(b).replace("=", ""));
-        f.put("url-encoded", URLEncoder.encode(secret, StandardCharsets.UTF_8));
-        f.put("json-escaped", new String(JsonStringEncoder.getInstance().quoteAsString(secret)));
-        return f;
     }
 }
