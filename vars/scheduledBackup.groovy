@@ -1,7 +1,7 @@
 // scheduledBackup: the nightly backup job (seed 000: "0 2 * * *"): snapshot every configured store, verify each new
 // snapshot's checksum, prune by retention, then fail (and notify) when the newest verified snapshot of a store is
-// older than the limit. All the work is dbSnapshot's (Java); help: vars/scheduledBackup.txt. Call it inside node { }
-// on the agent that holds the store.
+// older than the limit (dbSnapshot action 'freshness'). All the work is dbSnapshot's (Java); help:
+// vars/scheduledBackup.txt. Call it inside node { } on the agent that holds the store.
 
 def call(Map args = [:]) {
     def accepted = ['store', 'sources', 'keepLast', 'keepDaily', 'keepWeekly', 'maxAgeHours', 'reason', 'notify']
@@ -30,6 +30,8 @@ def call(Map args = [:]) {
             def snap = dbSnapshot(store: args.store, name: s.name, source: s.source, reason: reason)
             dbSnapshot(store: args.store, action: 'verify', name: s.name, source: s.source, snapshot: snap.id)
             created[s.name] = [id: snap.id, size: snap.size, sha256: snap.sha256, durationMs: snap.durationMs]
+        } catch (InterruptedException aborted) {
+            throw aborted // the build was aborted (or timed out): not a backup result
         } catch (err) {
             failures << "${s.name}: ${err.message}"
             created[s.name] = [error: err.message]
@@ -38,12 +40,15 @@ def call(Map args = [:]) {
     }
     def pruned = dbSnapshot(store: args.store, action: 'prune', keepLast: args.keepLast ?: 7, keepDaily: args.keepDaily ?: 7,
                             keepWeekly: args.keepWeekly ?: 4)
-    def listing = dbSnapshot(store: args.store, action: 'list')
-    def freshness = newestVerified(listing.snapshots, names(args.sources), maxAgeHours)
-    for (Object f in freshness) {
-        echo "scheduledBackup: ${f.line}"
-        if (!f.ok) {
-            failures << f.line
+    def freshness = []
+    for (Object s in args.sources) {
+        try {
+            freshness.addAll(dbSnapshot(store: args.store, action: 'freshness', name: s.name, maxAgeHours: maxAgeHours).series)
+        } catch (InterruptedException aborted) {
+            throw aborted
+        } catch (err) {
+            failures << err.message
+            freshness << [series: s.name, ok: false, line: err.message]
         }
     }
     def result = [store: args.store, snapshots: created, deleted: pruned.deleted, freshness: freshness, failures: failures,
@@ -59,27 +64,4 @@ def call(Map args = [:]) {
         error("scheduledBackup: ${summary}")
     }
     return result
-}
-
-@NonCPS
-List names(List sources) {
-    return sources.collect { it.name.toString() }
-}
-
-// For each series: its newest verified snapshot and whether it is younger than maxAgeHours.
-@NonCPS
-List newestVerified(List snapshots, List series, double maxAgeHours) {
-    def now = java.time.Instant.now()
-    return series.collect { name ->
-        def newest = snapshots.findAll { it.series == name && it.verified }.max { it.createdAt.toString() }
-        if (newest == null) {
-            return [series: name, ok: false, line: "${name}: no verified snapshot in the store"]
-        }
-        double hours = java.time.Duration.between(java.time.Instant.parse(newest.createdAt.toString()), now).toMillis() / 3_600_000d
-        boolean ok = hours <= maxAgeHours
-        String age = String.format(java.util.Locale.ROOT, '%.1f', hours)
-        return [series: name, ok: ok, id: newest.id, ageHours: hours,
-                line: "${name}: newest verified snapshot ${newest.id} is ${age} h old" +
-                      (ok ? " (limit ${maxAgeHours} h)" : ", OLDER than the limit of ${maxAgeHours} h")]
-    }
 }

@@ -29,14 +29,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code squad snapshot create|list|verify|restore|prune}: the CLI form of the dbSnapshot step, same engine, same
+ * {@code squad snapshot create|list|verify|restore|prune|drill|freshness}: the CLI form of the dbSnapshot step, same engine, same
  * store layout, same credentials IDs (from {@code --credentials-dir} or {@code SQUAD_CRED_<ID>_*} variables).
  * Exit codes: 0 done, 1 the action failed (unreachable server, corrupted snapshot, ...), 2 bad parameters.
  */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
         description = "Snapshots of PostgreSQL, Redis, files and RDS: streamed, checksummed, retained, restorable.",
         subcommands = {SnapshotCommand.Create.class, SnapshotCommand.ListCmd.class, SnapshotCommand.Verify.class,
-                SnapshotCommand.Restore.class, SnapshotCommand.Prune.class})
+                SnapshotCommand.Restore.class, SnapshotCommand.Prune.class, SnapshotCommand.Drill.class, SnapshotCommand.Freshness.class})
 public final class SnapshotCommand implements Runnable {
     static final int FAILED = 1;
     static final int BAD_PARAMETERS = 2;
@@ -365,6 +365,70 @@ public final class SnapshotCommand implements Runnable {
         @Override
         void configure(SnapshotRequest.Builder b) {
             b.retention(keepLast, keepDaily, keepWeekly);
+        }
+    }
+
+    @Command(name = "drill", mixinStandardHelpOptions = true,
+            description = "DR drill of one store: restore its newest snapshot into scratch (PostgreSQL: a throwaway database; files: a new directory), "
+                    + "run the --check queries, judge RTO and RPO, merge the result into --report-dir (dr-test.xml JUnit, dr-test.html), clean up.")
+    static final class Drill extends Sub {
+        @Mixin
+        SourceOptions source = new SourceOptions();
+        @Option(names = "--snapshot", paramLabel = "ID", description = "the snapshot (default: the newest of the series)")
+        String snapshot;
+        @Option(names = "--restore-to", paramLabel = "DIR", description = "files: the directory under which a scratch directory is made (default: a temporary one)")
+        String restoreTo;
+        @Option(names = "--check", paramLabel = "SQL", description = "postgres: an SQL query that must return true in the restored database (repeatable)")
+        List<String> checks = new ArrayList<>();
+        @Option(names = "--rto-seconds", paramLabel = "S", description = "recovery time objective: the longest acceptable restore (default 900)")
+        Integer rtoSeconds;
+        @Option(names = "--max-age-hours", paramLabel = "H", description = "recovery point objective: the oldest acceptable snapshot (default 26)")
+        Double maxAgeHours;
+        @Option(names = "--report-dir", paramLabel = "DIR", description = "merge the result into DIR/dr-test.json and render dr-test.xml and dr-test.html")
+        Path reportDir;
+
+        @Override
+        String action() {
+            return "drill";
+        }
+
+        @Override
+        SourceOptions sourceOptions() {
+            return source;
+        }
+
+        @Override
+        void configure(SnapshotRequest.Builder b) {
+            String target = restoreTo;
+            if (target != null && !target.startsWith("/") && !SnapshotRequest.SCRATCH.equals(target)) {
+                target = Path.of(target).toAbsolutePath().normalize().toString();
+            }
+            b.snapshot(snapshot).restoreTo(target).checks(checks).objectives(rtoSeconds, maxAgeHours)
+                    .reportDir(reportDir == null ? null : reportDir.toAbsolutePath().normalize().toString());
+        }
+    }
+
+    @Command(name = "freshness", mixinStandardHelpOptions = true,
+            description = "Fail unless the newest verified snapshot of each series (or --name) is younger than --max-age-hours.")
+    static final class Freshness extends Sub {
+        @Mixin
+        SourceOptions source = new SourceOptions();
+        @Option(names = "--max-age-hours", paramLabel = "H", description = "the oldest acceptable newest verified snapshot (default 26)")
+        Double maxAgeHours;
+
+        @Override
+        String action() {
+            return "freshness";
+        }
+
+        @Override
+        SourceOptions sourceOptions() {
+            return source;
+        }
+
+        @Override
+        void configure(SnapshotRequest.Builder b) {
+            b.objectives(null, maxAgeHours);
         }
     }
 }

@@ -58,6 +58,9 @@ public class DbSnapshotStep extends Step implements Serializable {
     private int keepDaily = 7;
     private int keepWeekly = 4;
     private int timeout = 3600;
+    private int rtoSeconds = SnapshotRequest.DEFAULT_RTO_SECONDS;
+    private double maxAgeHours = SnapshotRequest.DEFAULT_MAX_AGE_HOURS;
+    private String reportDir;
 
     @DataBoundConstructor
     public DbSnapshotStep(String store) {
@@ -185,6 +188,33 @@ public class DbSnapshotStep extends Step implements Serializable {
         this.timeout = timeout;
     }
 
+    public int getRtoSeconds() {
+        return rtoSeconds;
+    }
+
+    @DataBoundSetter
+    public void setRtoSeconds(int rtoSeconds) {
+        this.rtoSeconds = rtoSeconds;
+    }
+
+    public double getMaxAgeHours() {
+        return maxAgeHours;
+    }
+
+    @DataBoundSetter
+    public void setMaxAgeHours(double maxAgeHours) {
+        this.maxAgeHours = maxAgeHours;
+    }
+
+    public String getReportDir() {
+        return reportDir;
+    }
+
+    @DataBoundSetter
+    public void setReportDir(String reportDir) {
+        this.reportDir = reportDir;
+    }
+
     /** The first console line: what the step will do. */
     String describe() {
         String src = source == null ? "" : " of " + source.getClass().getSimpleName().replace("Source", "").toLowerCase(java.util.Locale.ROOT)
@@ -192,6 +222,10 @@ public class DbSnapshotStep extends Step implements Serializable {
         return switch (action == null ? "create" : action) {
             case "create" -> "snapshot" + src + " into " + store;
             case "restore" -> "restore " + (snapshot == null ? "the latest snapshot" : snapshot) + src + " from " + store;
+            case "drill" -> "DR drill" + src + ": restore " + (snapshot == null ? "the newest snapshot" : snapshot) + " from " + store
+                    + " into scratch, RTO objective " + rtoSeconds + " s, RPO objective " + maxAgeHours + " h";
+            case "freshness" -> "check that the newest verified snapshot" + (name == null ? " of each series" : " of " + name) + " in " + store
+                    + " is younger than " + maxAgeHours + " h";
             default -> action + " the snapshots in " + store;
         };
     }
@@ -204,7 +238,8 @@ public class DbSnapshotStep extends Step implements Serializable {
         UnaryOperator<String> resolve = p -> workspace.child(p).getRemote();
         SnapshotSource src = source == null ? null : source.toSource("source", secrets, resolve);
         String target = restoreTo;
-        if (source instanceof FilesSource && target != null && !target.isBlank() && !target.startsWith("/")) {
+        if ((source instanceof FilesSource || "drill".equals(action)) && target != null && !target.isBlank() && !target.startsWith("/")
+                && !SnapshotRequest.SCRATCH.equals(target.strip())) {
             target = resolve.apply(target);
         }
         if (timeout < 1 || timeout > 604_800) {
@@ -213,7 +248,8 @@ public class DbSnapshotStep extends Step implements Serializable {
         return SnapshotRequest.builder(resolve.apply(store.strip()))
                 .action(action).source(src).name(name).snapshot(snapshot).reason(reason).release(release)
                 .build(run == null ? null : run.getFullDisplayName()).restoreTo(target).confirm(confirm).checks(checks)
-                .retention(keepLast, keepDaily, keepWeekly).timeout(Duration.ofSeconds(timeout)).build();
+                .retention(keepLast, keepDaily, keepWeekly).timeout(Duration.ofSeconds(timeout)).objectives(rtoSeconds, maxAgeHours)
+                .reportDir(reportDir == null || reportDir.isBlank() ? null : resolve.apply(reportDir.strip())).build();
     }
 
     @Override

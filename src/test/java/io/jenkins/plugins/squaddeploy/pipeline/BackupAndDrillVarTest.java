@@ -75,8 +75,8 @@ class BackupAndDrillVarTest {
                 .contains("dbSnapshot: snapshot of postgresql://127.0.0.1:" + pg.port() + "/app (series squad-db)")
                 .containsPattern("dbSnapshot: created \\S+-squad-db: ")
                 .containsPattern("dbSnapshot: created \\S+-config: ")
-                .containsPattern("scheduledBackup: squad-db: newest verified snapshot \\S+-squad-db is 0\\.0 h old \\(limit 26\\.0 h\\)")
-                .containsPattern("scheduledBackup: config: newest verified snapshot \\S+-config is 0\\.0 h old")
+                .containsPattern("dbSnapshot: squad-db: newest verified snapshot \\S+-squad-db is 0\\.0 h old \\(limit 26\\.0 h\\)")
+                .containsPattern("dbSnapshot: config: newest verified snapshot \\S+-config is 0\\.0 h old")
                 .contains("NOTIFY SUCCESS: backup of " + store + ": 2 snapshot(s) created and verified, 0 pruned")
                 .contains("status=SUCCESS created=[squad-db, config]");
 
@@ -98,7 +98,7 @@ class BackupAndDrillVarTest {
             assertThat(t.totalCount()).isEqualTo(2);
             assertThat(t.failCount()).isZero();
         });
-        assertThat(drill.artifacts()).containsExactly("dr-report/dr-test.html", "dr-report/dr-test.xml");
+        assertThat(drill.artifacts()).containsExactly("dr-report/dr-test.html", "dr-report/dr-test.json", "dr-report/dr-test.xml");
         String xml = Files.readString(artifacts.resolve("dr-report/dr-test.xml"));
         assertThat(xml).contains("<testsuite name=\"dr-drill\" tests=\"2\" failures=\"0\"")
                 .contains("<testcase classname=\"dr-drill.postgres\" name=\"squad-db\"")
@@ -176,7 +176,7 @@ class BackupAndDrillVarTest {
         assertResult(run, Result.FAILURE);
         assertThat(run.console())
                 .contains("scheduledBackup: squad-db FAILED: dbSnapshot create failed: cannot connect to PostgreSQL postgresql://127.0.0.1:1/app")
-                .contains("scheduledBackup: squad-db: no verified snapshot in the store")
+                .contains("dbSnapshot: squad-db: no verified snapshot in the store")
                 .contains("NOTIFY FAILURE: backup of " + store + " FAILED: squad-db: dbSnapshot create failed")
                 .contains("ERROR: scheduledBackup: backup of " + store + " FAILED")
                 .doesNotContain(pg.password());

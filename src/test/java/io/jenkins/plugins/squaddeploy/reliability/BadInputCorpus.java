@@ -224,6 +224,14 @@ final class BadInputCorpus {
                 + "source: filesSource(baseDir: '{files}', paths: ['data'])", "confirm", "confirm: true");
         step("snapshot-restore-to-sql", Category.SHELL, "dbSnapshot store: '{store}', action: 'verify', snapshot: '{snapshotId}', source: {pg}, "
                 + "restoreTo: 'app; DROP TABLE releases'", "restoreTo", "restoreTo: 'scratch'");
+        step("snapshot-drill-rto", Category.NUMBER, "dbSnapshot store: '{store}', action: 'drill', source: {pg}, rtoSeconds: 0", "rtoSeconds",
+                "seconds from 1 to 604800");
+        step("snapshot-drill-max-age", Category.NUMBER, "dbSnapshot store: '{store}', action: 'drill', source: {pg}, maxAgeHours: -26", "maxAgeHours",
+                "hours above 0 and up to 8784");
+        step("snapshot-drill-report-newline", Category.SHELL, "dbSnapshot store: '{store}', action: 'drill', source: {pg}, reportDir: 'dr\\nreport'",
+                "reportDir", "an absolute path on the agent");
+        step("snapshot-freshness-report", Category.FILE, "dbSnapshot store: '{store}', action: 'freshness', reportDir: 'dr-report'", "reportDir",
+                "no reportDir for action 'freshness'");
         step("snapshot-redis-method", Category.ENUM, "dbSnapshot store: '{store}', source: redisSource(method: 'dump')", "source.method", "bgsave");
         step("snapshot-redis-port", Category.NUMBER, "dbSnapshot store: '{store}', source: redisSource(port: 0)", "source.port", "port number from 1 to 65535");
         step("snapshot-rds-instance", Category.SHELL, "dbSnapshot store: '{store}', source: rdsSource(instance: 'db;aws iam delete-user')", "source.instance",

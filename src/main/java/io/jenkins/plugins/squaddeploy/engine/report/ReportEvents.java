@@ -136,11 +136,15 @@ public final class ReportEvents {
             case "restore" -> "restored " + r.get("id") + " into " + r.get("target");
             case "verify" -> "verified snapshots in " + r.get("store");
             case "prune" -> "pruned snapshots in " + r.get("store");
+            case "drill" -> "DR drill of " + r.get("name") + ": " + r.get("snapshot") + (r.get("restoreMs") == null ? " checksum verified"
+                    : " restored in " + r.get("restoreMs") + " ms") + " (RTO objective " + r.get("rtoSeconds") + " s), age " + r.get("ageSeconds")
+                    + " s (RPO objective " + r.get("rpoSeconds") + " s)";
+            case "freshness" -> "newest verified snapshots in " + r.get("store") + " are younger than " + r.get("maxAgeHours") + " h";
             default -> action + " snapshots in " + r.get("store");
         };
         ReportEvent.Builder b = ReportEvent.of("snapshot", step, startedAt).title(title).status("OK").detail("action", action);
         for (String k : List.of("id", "kind", "source", "size", "sha256", "durationMs", "path", "store", "reason", "release", "target", "restoreMs",
-                "snapshotTime", "dataLossWindowSeconds")) {
+                "snapshotTime", "dataLossWindowSeconds", "name", "snapshot", "method", "ageSeconds", "rtoSeconds", "rpoSeconds", "maxAgeHours")) {
             Object v = r.get(k);
             if (v instanceof String || v instanceof Number || v instanceof Boolean) {
                 b.detail(k, v);

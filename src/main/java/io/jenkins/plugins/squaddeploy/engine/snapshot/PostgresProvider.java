@@ -300,7 +300,13 @@ final class PostgresProvider implements Provider {
                 if (scratch) {
                     details.put("scratchDatabase", db);
                     details.put("rowCounts", rowCounts(c, l, db));
-                    details.put("checks", runChecks(c, l, db));
+                    try {
+                        details.put("checks", runChecks(c, l, db));
+                    } catch (ChecksFailed cf) {
+                        cf.restoreMs = restoreMs;
+                        cf.target = "scratch database " + db;
+                        throw cf;
+                    }
                 }
                 return new Restored(scratch ? "scratch database " + db : where(db), restoreMs, details);
             } finally {
@@ -410,9 +416,14 @@ final class PostgresProvider implements Provider {
     static final class ChecksFailed extends SnapshotException {
         private static final long serialVersionUID = 1L;
         final transient List<Map<String, Object>> results;
+        /** The restore itself succeeded: how long it took, and where (for a drill's RTO). */
+        Long restoreMs;
+        String target;
+        final String failed;
 
         ChecksFailed(String message, List<Map<String, Object>> results) {
             super("verification queries failed: " + message);
+            this.failed = message;
             this.results = results;
         }
     }

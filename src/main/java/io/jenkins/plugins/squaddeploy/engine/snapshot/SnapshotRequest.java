@@ -14,18 +14,25 @@ import java.util.Locale;
  */
 public record SnapshotRequest(Action action, String store, SnapshotSource source, String series, String snapshotId,
                               String reason, String release, String build, String restoreTo, boolean confirm,
-                              List<String> checks, Retention.Policy retention, Duration timeout, Duration progressEvery)
+                              List<String> checks, Retention.Policy retention, Duration timeout, Duration progressEvery,
+                              Duration rto, Duration maxAge, String reportDir)
         implements Serializable {
     public static final String SCRATCH = "scratch";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
     public static final Duration DEFAULT_PROGRESS = Duration.ofSeconds(10);
+    /** The recovery time objective of a drill when none is given: 15 minutes. */
+    public static final int DEFAULT_RTO_SECONDS = 900;
+    /** The oldest acceptable newest snapshot (drill: the recovery point objective) when none is given: 26 hours. */
+    public static final double DEFAULT_MAX_AGE_HOURS = 26;
 
     public SnapshotRequest {
         checks = checks == null ? List.of() : List.copyOf(checks);
     }
 
     public enum Action {
-        CREATE, LIST, VERIFY, RESTORE, PRUNE;
+        CREATE, LIST, VERIFY, RESTORE, PRUNE, DRILL, FRESHNESS;
+
+        public static final String FORM = "one of create, list, verify, restore, prune, drill, freshness";
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -40,7 +47,7 @@ public record SnapshotRequest(Action action, String store, SnapshotSource source
                     return a;
                 }
             }
-            throw new ParameterException(p, "unknown action " + ParameterException.show(value), "one of create, list, verify, restore, prune");
+            throw new ParameterException(p, "unknown action " + ParameterException.show(value), FORM);
         }
     }
 
@@ -75,6 +82,9 @@ public record SnapshotRequest(Action action, String store, SnapshotSource source
         private Integer keepWeekly;
         private Duration timeout = DEFAULT_TIMEOUT;
         private Duration progressEvery = DEFAULT_PROGRESS;
+        private Integer rtoSeconds;
+        private Double maxAgeHours;
+        private String reportDir;
 
         Builder(String store) {
             this.store = store;
@@ -147,6 +157,19 @@ public record SnapshotRequest(Action action, String store, SnapshotSource source
             return this;
         }
 
+        /** The drill's recovery time objective (seconds) and the oldest acceptable newest snapshot (hours: drill, freshness). */
+        public Builder objectives(Integer rtoSeconds, Double maxAgeHours) {
+            this.rtoSeconds = rtoSeconds;
+            this.maxAgeHours = maxAgeHours;
+            return this;
+        }
+
+        /** The directory where a drill merges its result into dr-test.json and renders dr-test.xml (JUnit) and dr-test.html. */
+        public Builder reportDir(String dir) {
+            reportDir = dir;
+            return this;
+        }
+
         public SnapshotRequest build() {
             Action a = Action.parse("action", action);
             if (store == null || store.isBlank()) {
@@ -154,7 +177,7 @@ public record SnapshotRequest(Action action, String store, SnapshotSource source
             }
             SnapshotSources.checkPath("store", store, true);
             String series = name == null || name.isBlank() ? (source == null ? null : source.defaultSeries()) : SnapshotSources.series("name", name.strip());
-            if (source == null && (a == Action.CREATE || a == Action.RESTORE)) {
+            if (source == null && (a == Action.CREATE || a == Action.RESTORE || a == Action.DRILL)) {
                 throw new ParameterException("source", "action '" + a.id() + "' needs a source",
                         "postgresSource(...), redisSource(...), filesSource(...) or rdsSource(...)");
             }
@@ -163,8 +186,12 @@ public record SnapshotRequest(Action action, String store, SnapshotSource source
                 throw new ParameterException("snapshot", "is set for action 'create' (the ID of a new snapshot is chosen by the step)", "no snapshot parameter when creating");
             }
             String target = restoreTo == null || restoreTo.isBlank() ? null : restoreTo.strip();
-            if (target != null && a != Action.RESTORE && a != Action.VERIFY) {
-                throw new ParameterException("restoreTo", "is only used by actions 'restore' and 'verify'", "no restoreTo for action '" + a.id() + "'");
+            if (target != null && a != Action.RESTORE && a != Action.VERIFY && a != Action.DRILL) {
+                throw new ParameterException("restoreTo", "is only used by actions 'restore', 'verify' and 'drill'", "no restoreTo for action '" + a.id() + "'");
+            }
+            if (target != null && a == Action.DRILL && !SCRATCH.equals(target) && !target.startsWith("/")) {
+                throw new ParameterException("restoreTo", "a drill restores files snapshots into a new directory under restoreTo; got "
+                        + ParameterException.show(target), "an absolute directory (default: a temporary directory), or 'scratch'");
             }
             if (target != null && a == Action.VERIFY && !SCRATCH.equals(target)) {
                 throw new ParameterException("restoreTo", "verify restores only into a throwaway database", "restoreTo: 'scratch' (or action: 'restore')");
@@ -183,8 +210,24 @@ public record SnapshotRequest(Action action, String store, SnapshotSource source
                 }
                 qs.add(q.strip());
             }
-            if (!qs.isEmpty() && !SCRATCH.equals(target)) {
-                throw new ParameterException("checks", "verification queries run only in a throwaway database", "restoreTo: 'scratch' together with checks");
+            if (!qs.isEmpty() && !SCRATCH.equals(target) && a != Action.DRILL) {
+                throw new ParameterException("checks", "verification queries run only in a throwaway database",
+                        "restoreTo: 'scratch' together with checks, or action: 'drill'");
+            }
+            int rto = rtoSeconds == null ? DEFAULT_RTO_SECONDS : rtoSeconds;
+            if (rto < 1 || rto > 604_800) {
+                throw new ParameterException("rtoSeconds", "got " + rto, "seconds from 1 to 604800 (7 days): the longest acceptable restore");
+            }
+            double age = maxAgeHours == null ? DEFAULT_MAX_AGE_HOURS : maxAgeHours;
+            if (!(age > 0) || age > 8784 || Double.isNaN(age)) {
+                throw new ParameterException("maxAgeHours", "got " + age, "hours above 0 and up to 8784 (a year): the oldest acceptable newest snapshot");
+            }
+            String report = reportDir == null || reportDir.isBlank() ? null : reportDir.strip();
+            if (report != null && a != Action.DRILL) {
+                throw new ParameterException("reportDir", "is only used by action 'drill'", "no reportDir for action '" + a.id() + "'");
+            }
+            if (report != null) {
+                SnapshotSources.checkPath("reportDir", report, true);
             }
             String r = text("reason", reason, 500);
             String rel = text("release", release, 128);
@@ -194,7 +237,8 @@ public record SnapshotRequest(Action action, String store, SnapshotSource source
                 throw new ParameterException("timeout", "got " + (timeout == null ? "nothing" : timeout.toSeconds() + " s"), "seconds from 1 to 604800 (7 days)");
             }
             Duration progress = progressEvery == null || progressEvery.isNegative() || progressEvery.isZero() ? DEFAULT_PROGRESS : progressEvery;
-            return new SnapshotRequest(a, store, source, series, id, r, rel, b, target, confirm, qs, policy, timeout, progress);
+            return new SnapshotRequest(a, store, source, series, id, r, rel, b, target, confirm, qs, policy, timeout, progress,
+                    Duration.ofSeconds(rto), Duration.ofMillis(Math.round(age * 3_600_000d)), report);
         }
 
         private static String text(String p, String value, int max) {

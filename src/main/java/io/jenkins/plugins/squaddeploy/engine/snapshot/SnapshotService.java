@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The dbSnapshot actions, the same for the Jenkins step and the CLI: create (default), list, verify, restore, prune.
+ * The dbSnapshot actions, the same for the Jenkins step and the CLI: create (default), list, verify, restore, prune,
+ * drill (the DR drill of one store: restore the newest snapshot into scratch, smoke checks, RTO and RPO against their
+ * objectives, the JUnit/HTML audit report) and freshness (is the newest verified snapshot younger than a limit).
  * Runs where the store is (the agent), with the tools found there. Every action returns a map of plain values (the
  * step's return value, the CLI's JSON); a failure is a {@link SnapshotException} naming the cause, and a wrong
  * parameter a {@link ParameterException} naming the parameter. Neither leaves anything half-done in the store.
@@ -39,6 +41,8 @@ public final class SnapshotService {
                 case VERIFY -> verify(c);
                 case RESTORE -> restore(c);
                 case PRUNE -> prune(c);
+                case DRILL -> drill(c);
+                case FRESHNESS -> freshness(c);
             };
         }
     }
@@ -301,6 +305,211 @@ public final class SnapshotService {
         out.put("snapshotTime", s.time().toString());
         out.put("dataLossWindowSeconds", Duration.between(s.time(), now).toSeconds());
         out.putAll(r.details());
+        return out;
+    }
+
+    // ---------------------------------------------------------------- drill
+
+    /**
+     * The DR drill of one series: its newest snapshot (or {@code snapshot}) is checksummed and restored where it harms
+     * nothing (PostgreSQL: a throwaway database, dropped; files: a new directory, removed), the smoke checks run, and the
+     * restore time and the snapshot's age are judged against the RTO and RPO objectives. Redis and RDS snapshots restore
+     * into a server of their own, so their drill is a checksum check and says so. The result is merged into the report
+     * directory (JUnit XML + HTML) before a failed drill fails, so the audit record always shows the failure.
+     */
+    private Map<String, Object> drill(Ctx c) throws SnapshotException, InterruptedException {
+        SnapshotRequest req = c.req;
+        SnapshotStore store = SnapshotStore.open(Path.of(req.store()), false);
+        store.cleanInterrupted(log);
+        long t0 = System.nanoTime();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", req.series());
+        r.put("store", store.root().toString());
+        r.put("startedAt", clock.instant().toString());
+        r.put("rtoSeconds", req.rto().toSeconds());
+        r.put("rpoSeconds", req.maxAge().toSeconds());
+        String failure = null;
+        try {
+            SnapshotStore.Snapshot s = pick(store, req);
+            String kind = s.meta().kind();
+            long age = Duration.between(s.time(), clock.instant()).toSeconds();
+            r.put("snapshot", s.id());
+            r.put("kind", kind);
+            r.put("snapshotTime", s.time().toString());
+            r.put("ageSeconds", age);
+            if (!req.checks().isEmpty() && !kind.equals("postgres")) {
+                throw new ParameterException("checks", "smoke queries are SQL and run in a restored PostgreSQL database; " + s.id() + " is a " + kind
+                        + " snapshot", "no checks for a " + kind + " store");
+            }
+            Provider p = provider(kind, req.source());
+            log.info("dbSnapshot: DR drill of " + s.id() + " (" + kind + ", taken " + Progress.human(Duration.ofSeconds(age)) + " ago): RTO objective "
+                    + Progress.human(req.rto()) + ", RPO objective " + DrillReport.hours(req.maxAge().toSeconds()) + " h");
+            String integrity = null;
+            try {
+                checksum(c, s);
+                switch (kind) {
+                    case "postgres" -> drillPostgres(c, s, p, r);
+                    case "files" -> drillFiles(c, s, p, r);
+                    default -> {
+                        String checked = p.check(c, s);
+                        r.put("method", "checksum verified, " + checked + ": a " + kind + " snapshot restores into a server of its own, "
+                                + "so there is no scratch restore here (RTO not measured)");
+                    }
+                }
+            } catch (PostgresProvider.ChecksFailed cf) {
+                r.put("checks", cf.results);
+                if (cf.restoreMs != null) {
+                    r.put("restoreMs", cf.restoreMs);
+                    r.put("method", "restore into " + cf.target + " (dropped), " + req.checks().size() + " smoke query(ies)");
+                }
+                integrity = "smoke check(s) failed: " + cf.failed;
+            } catch (SnapshotException e) {
+                integrity = e.getMessage();
+            }
+            boolean restored = kind.equals("postgres") || kind.equals("files");
+            record(store, s, new Verification(clock.instant().toString(), restored ? "restore" : "checksum", integrity == null, integrity,
+                    (Long) r.get("restoreMs"), age));
+            failure = integrity;
+            if (failure == null && r.get("restoreMs") instanceof Long ms && ms > req.rto().toMillis()) {
+                failure = "RTO " + Progress.human(Duration.ofMillis(ms)) + " is over the objective of " + Progress.human(req.rto());
+            }
+            if (failure == null && age > req.maxAge().toSeconds()) {
+                failure = "RPO " + DrillReport.hours(age) + " h (age of the newest snapshot) is over the objective of " + DrillReport.hours(req.maxAge().toSeconds()) + " h";
+            }
+        } catch (ParameterException e) {
+            throw e;
+        } catch (SnapshotException e) {
+            failure = e.getMessage();
+        }
+        r.put("ok", failure == null);
+        if (failure != null) {
+            r.put("message", failure);
+        }
+        r.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
+        if (req.reportDir() != null) {
+            try {
+                List<Map<String, Object>> all = DrillReport.merge(Path.of(req.reportDir()), r);
+                log.info("dbSnapshot: DR report " + req.reportDir() + "/" + DrillReport.XML_FILE + " (JUnit) and " + DrillReport.HTML_FILE + ": "
+                        + all.size() + " store(s)");
+            } catch (java.io.IOException e) {
+                throw new SnapshotException("cannot write the DR report into " + req.reportDir() + ": " + SnapshotStore.reason(e)
+                        + (failure == null ? "" : "; the drill had failed too: " + failure));
+            }
+        }
+        String line = "DR drill of " + req.series() + " " + (failure == null ? "PASSED" : "FAILED: " + failure) + "; " + DrillReport.summary(r);
+        if (failure != null) {
+            log.warn("dbSnapshot: " + line);
+            throw new SnapshotException(req.series() + ": " + failure);
+        }
+        log.info("dbSnapshot: " + line);
+        return r;
+    }
+
+    private void drillPostgres(Ctx c, SnapshotStore.Snapshot s, Provider p, Map<String, Object> r) throws SnapshotException, InterruptedException {
+        Provider.Restored x = p.restore(c, s, SnapshotRequest.SCRATCH);
+        r.put("restoreMs", x.restoreMs());
+        r.putAll(x.details());
+        r.put("method", "restore into " + x.target() + " (dropped), " + c.req.checks().size() + " smoke query(ies)");
+    }
+
+    private void drillFiles(Ctx c, SnapshotStore.Snapshot s, Provider p, Map<String, Object> r) throws SnapshotException, InterruptedException {
+        String base = c.req.restoreTo();
+        Path parent;
+        boolean ownParent = base == null || SnapshotRequest.SCRATCH.equals(base);
+        try {
+            parent = ownParent ? Files.createTempDirectory("squad-drill-") : Files.createDirectories(Path.of(base));
+        } catch (java.io.IOException e) {
+            throw new SnapshotException("cannot create the scratch directory" + (ownParent ? "" : " under " + base) + ": " + SnapshotStore.reason(e));
+        }
+        Path target = parent.resolve(s.meta().series() + "-" + s.id());
+        if (Files.exists(target)) {
+            throw new SnapshotException("the scratch directory " + target + " exists already; remove it or give another restoreTo (nothing was restored)");
+        }
+        try {
+            Provider.Restored x = p.restore(c, s, target.toString());
+            long count;
+            try (java.util.stream.Stream<Path> files = Files.walk(target)) {
+                count = files.filter(Files::isRegularFile).count();
+            } catch (java.io.IOException e) {
+                throw new SnapshotException("cannot read the restored files in " + target + ": " + SnapshotStore.reason(e));
+            }
+            r.put("restoreMs", x.restoreMs());
+            r.put("restoredFiles", count);
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("query", "files restored into " + target);
+            check.put("passed", count > 0);
+            check.put("answer", String.valueOf(count));
+            r.put("checks", new ArrayList<>(List.of(check)));
+            r.put("method", "restore into the scratch directory " + target + " (removed)");
+            log.info("dbSnapshot: " + count + " file(s) restored into " + target);
+            if (count == 0) {
+                throw new SnapshotException("the snapshot restored no file into " + target);
+            }
+        } finally {
+            try {
+                SnapshotStore.deleteRecursively(ownParent ? parent : target);
+                log.info("dbSnapshot: removed the scratch directory " + target);
+            } catch (java.io.IOException e) {
+                log.warn("dbSnapshot: could not remove the scratch directory " + target + ": " + SnapshotStore.reason(e) + "; remove it by hand");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- freshness
+
+    /** For each series (or the one named): its newest verified snapshot, and whether it is younger than maxAgeHours. */
+    private Map<String, Object> freshness(Ctx c) throws SnapshotException {
+        SnapshotRequest req = c.req;
+        SnapshotStore store = SnapshotStore.open(Path.of(req.store()), false);
+        List<SnapshotStore.Snapshot> all = store.list(log);
+        List<String> names = req.series() != null ? List.of(req.series()) : all.stream().map(s -> s.meta().series()).distinct().toList();
+        if (names.isEmpty()) {
+            throw new SnapshotException("no snapshot in store " + store.root() + ": nothing is backed up there");
+        }
+        Instant now = clock.instant();
+        String limit = DrillReport.hours(req.maxAge().toSeconds()) + " h";
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        for (String name : names) {
+            SnapshotStore.Snapshot newest = null;
+            for (SnapshotStore.Snapshot s : all) {
+                if (s.meta().series().equals(name) && s.verified() && (newest == null || !s.time().isBefore(newest.time()))) {
+                    newest = s;
+                }
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("series", name);
+            String line;
+            if (newest == null) {
+                m.put("ok", false);
+                line = name + ": no verified snapshot in the store";
+            } else {
+                long age = Duration.between(newest.time(), now).toSeconds();
+                boolean ok = age <= req.maxAge().toSeconds();
+                m.put("ok", ok);
+                m.put("id", newest.id());
+                m.put("ageSeconds", age);
+                m.put("ageHours", age / 3600d);
+                line = name + ": newest verified snapshot " + newest.id() + " is " + DrillReport.hours(age) + " h old"
+                        + (ok ? " (limit " + limit + ")" : ", OLDER than the limit of " + limit);
+            }
+            m.put("line", line);
+            rows.add(m);
+            if (Boolean.TRUE.equals(m.get("ok"))) {
+                log.info("dbSnapshot: " + line);
+            } else {
+                log.warn("dbSnapshot: " + line);
+                stale.add(line);
+            }
+        }
+        if (!stale.isEmpty()) {
+            throw new SnapshotException(String.join("; ", stale));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("store", store.root().toString());
+        out.put("maxAgeHours", req.maxAge().toSeconds() / 3600d);
+        out.put("series", rows);
+        out.put("ok", true);
         return out;
     }
 
