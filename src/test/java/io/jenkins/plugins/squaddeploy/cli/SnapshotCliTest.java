@@ -119,6 +119,35 @@ class SnapshotCliTest {
         assertThat(created.out() + list.out() + restored.out()).doesNotContain(pg.password());
     }
 
+    /** The day Jenkins is down: the weekly drill from the command line, with the same JUnit report as drTest; exit 1 when the RPO is missed. */
+    @Test
+    void drillAndFreshnessFromTheCommandLine() throws Exception {
+        String store = tmp.resolve("store").toString();
+        Path report = tmp.resolve("dr-report");
+        assertThat(snapshot("create", store, source("--name", "squad-db")).exit()).isZero();
+
+        Run drill = snapshot("drill", store, source("--name", "squad-db", "--check", "SELECT count(*) = 100 FROM t", "--rto-seconds", "600",
+                "--report-dir", report.toString(), "--json"));
+        assertThat(drill.exit()).as(drill.err()).isZero();
+        assertThat(drill.out()).contains("dbSnapshot: check 1 passed: SELECT count(*) = 100 FROM t").contains("DR drill of squad-db PASSED")
+                .contains("\"ok\" : true").doesNotContain(pg.password());
+        assertThat(Files.readString(report.resolve("dr-test.xml"))).contains("tests=\"1\" failures=\"0\"").contains("name=\"squad-db\"");
+        try (Connection c = pg.connectAsSuperuser(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'squad_scratch_%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("scratch databases left").isZero();
+        }
+        assertThat(snapshot("freshness", store, List.of("--max-age-hours", "1")).exit()).isZero();
+
+        Run stale = snapshot("drill", store, source("--name", "squad-db", "--max-age-hours", "0.00001", "--report-dir", report.toString()));
+        assertThat(stale.exit()).isEqualTo(SnapshotCommand.FAILED);
+        assertThat(stale.err()).contains("squad snapshot drill failed: squad-db: RPO ").contains("is over the objective of 0.0 h");
+        assertThat(Files.readString(report.resolve("dr-test.xml"))).contains("tests=\"1\" failures=\"1\"");
+        Run bad = snapshot("drill", store, source("--rto-seconds", "0"));
+        assertThat(bad.exit()).isEqualTo(SnapshotCommand.BAD_PARAMETERS);
+        assertThat(bad.err()).contains("Invalid parameter 'rtoSeconds'");
+    }
+
     @Test
     void badParametersExitTwoAndFailuresExitOneNamingTheCause() throws Exception {
         String store = tmp.resolve("store").toString();

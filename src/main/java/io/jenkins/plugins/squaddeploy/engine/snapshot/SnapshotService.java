@@ -373,7 +373,7 @@ public final class SnapshotService {
             if (failure == null && r.get("restoreMs") instanceof Long ms && ms > req.rto().toMillis()) {
                 failure = "RTO " + Progress.human(Duration.ofMillis(ms)) + " is over the objective of " + Progress.human(req.rto());
             }
-            if (failure == null && age > req.maxAge().toSeconds()) {
+            if (failure == null && Duration.between(s.time(), clock.instant()).compareTo(req.maxAge()) > 0) {
                 failure = "RPO " + DrillReport.hours(age) + " h (age of the newest snapshot) is over the objective of " + DrillReport.hours(req.maxAge().toSeconds()) + " h";
             }
         } catch (ParameterException e) {
@@ -485,7 +485,7 @@ public final class SnapshotService {
                 line = name + ": no verified snapshot in the store";
             } else {
                 long age = Duration.between(newest.time(), now).toSeconds();
-                boolean ok = age <= req.maxAge().toSeconds();
+                boolean ok = Duration.between(newest.time(), now).compareTo(req.maxAge()) <= 0;
                 m.put("ok", ok);
                 m.put("id", newest.id());
                 m.put("ageSeconds", age);
