@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code Jenkinsfile.example}, as it is in the repository, against the real testbed: PostgreSQL and Redis servers,
  * Docker with the sample service images {@code squad-sample:1.0.0} and {@code 2.0.0} built locally, and nginx in front
  * of the service, all on 127.0.0.1. Build 1 releases 1.0.0 (the first release: nothing serves yet, nothing to switch
- * from), build 2 releases 2.0.0 blue-green with the switch through nginx, build 3 asks for a version whose image does
+ * from), build 2 releases 2.0.0 blue-green with the switch through nginx and watches it (API requests through nginx, and
+ * the error rate from a real Prometheus scraping both colours: {@code PROMETHEUS_URL}), build 3 asks for a version whose image does
  * not exist (nothing to roll back), build 4 releases a bad 2.1.0 (ERROR_RATE=50: healthy healthcheck, failing requests)
  * that the Verify stage's watch catches and the post-failure autoRollback puts back to 2.0.0. Every plugin step ({@code verifyHealth}, {@code dbSnapshot}, {@code squadDeploy}), the {@code serviceHealth}
  * var and the credentials {@code app-db} / {@code redis-password} run for real through the harness.
@@ -49,6 +50,7 @@ class JenkinsfileExampleTest {
     private static PostgresFixture postgres;
     private static RedisFixture redis;
     private static NginxFixture nginx;
+    private static io.jenkins.plugins.squaddeploy.testbed.PrometheusFixture prometheus;
     private static DockerFixture docker;
     private static Path dir;
     private static Path upstream;
@@ -80,6 +82,10 @@ class JenkinsfileExampleTest {
                 "}"));
         TestCredentials.add(new TestCredentials.UsernamePassword("app-db", postgres.user(), postgres.password()));
         TestCredentials.add(new TestCredentials.StringSecret("redis-password", redis.password()));
+        // Prometheus scraping both colours' /metrics as job=<service>: the Verify watch's error-rate check (PROMETHEUS_URL)
+        prometheus = io.jenkins.plugins.squaddeploy.testbed.PrometheusFixture.createWithConfig(
+                io.jenkins.plugins.squaddeploy.testbed.PrometheusFixture.configFor(List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]))
+                        .replace("job_name: squad", "job_name: " + service));
     }
 
     @AfterAll
@@ -89,7 +95,7 @@ class JenkinsfileExampleTest {
             io.jenkins.plugins.squaddeploy.testbed.ReleaseContainers.remove(docker, service);
             docker.run(Duration.ofSeconds(30), "rmi", SampleServiceImage.REPOSITORY + ":previous"); // squadDeploy's tag of the outgoing image
         }
-        for (AutoCloseable c : new AutoCloseable[] {nginx, redis, postgres}) {
+        for (AutoCloseable c : new AutoCloseable[] {prometheus, nginx, redis, postgres}) {
             try {
                 if (c != null) {
                     c.close();
@@ -178,8 +184,9 @@ class JenkinsfileExampleTest {
         assertThat(one.inputs()).singleElement().satisfies(i -> assertThat(i.submitter()).isEqualTo("release-managers"));
         assertThat(one.artifacts()).contains("squad-deploy-report/report.json", "squad-deploy-report/report.html");
 
-        // build 2: 2.0.0 blue-green; 1.0.0 is live, so the pre-flight checks it through nginx too; the switch goes through nginx
-        PipelineRun two = harness(2, "2.0.0").run(jenkinsfile());
+        // build 2: 2.0.0 blue-green; 1.0.0 is live, so the pre-flight checks it through nginx too; the switch goes through nginx;
+        // the watch after the switch measures API requests through nginx and the error rate from the real Prometheus
+        PipelineRun two = harness(2, "2.0.0").param("WATCH_SECONDS", "6").param("PROMETHEUS_URL", prometheus.baseUrl()).run(jenkinsfile());
         assertResult(two, Result.SUCCESS);
         assertThat(two.console())
                 .contains("Pre-flight: " + service + " is live in blue (nginx routes to it): checking it through nginx, with PostgreSQL and Redis")
@@ -190,7 +197,13 @@ class JenkinsfileExampleTest {
                 .contains("blueGreenSwitch: " + service + " now served by green: 10 sample(s) in a row reported 2.0.0")
                 .contains("squadDeploy: keepOldColour: blue (1.0.0) keeps running")
                 .containsPattern("Deploy: 2\\.0\\.0 serves from green through nginx \\(switched from blue in \\d+ ms\\); 1\\.0\\.0 keeps running in blue for a rollback")
+                .contains("Verify: watching 2.0.0 through nginx for 6 s")
+                .containsPattern("verifyHealth: error-rate measurement \\d+: value 0(\\.0+)?, threshold <= 0\\.05 → PASSED")
+                .containsPattern("Watch passed: \\S+ after 6 s")
                 .contains("Release pipeline finished: SUCCESS (build #2)");
+        // what the watch measured came from Prometheus scraping the released colour
+        assertThat(prometheus.query("sum(http_requests_total{job=\"" + service + "\",status=\"200\"})").path(0).path("value").path(1).asDouble())
+                .as("API requests Prometheus saw served with 200").isPositive();
         assertNoSecrets(two);
         // nginx's old worker generation may take a fresh connection for ~0.1 s after the reload (the old colour still runs)
         Poll.until("2.0.0 through nginx for a fresh client", Duration.ofSeconds(10), () -> throughNginx().equals("200 2.0.0"));
