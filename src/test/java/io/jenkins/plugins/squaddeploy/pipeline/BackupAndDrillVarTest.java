@@ -79,6 +79,9 @@ class BackupAndDrillVarTest {
                 .containsPattern("dbSnapshot: config: newest verified snapshot \\S+-config is 0\\.0 h old")
                 .contains("NOTIFY SUCCESS: backup of " + store + ": 2 snapshot(s) created and verified, 0 pruned")
                 .contains("status=SUCCESS created=[squad-db, config]");
+        // the call stack: per store a snapshot and its verification, then one prune, then per store the freshness check
+        assertThat(backup.steps()).containsExactly("node", "dbSnapshot", "dbSnapshot", "dbSnapshot", "dbSnapshot", "dbSnapshot", "dbSnapshot",
+                "dbSnapshot", "echo", "echo", "echo");
 
         PipelineRun drill = new PipelineHarness().jobName("squad-api-dr").artifactsDir(artifacts).runScript("""
                 node {
@@ -94,6 +97,9 @@ class BackupAndDrillVarTest {
                 .contains("Recording test results")
                 .contains("NOTIFY SUCCESS: DR drill of " + store + ": 2 of 2 store(s) restored within RTO 600.0 s and RPO 26.0 h")
                 .containsPattern("status=SUCCESS rto=\\d+ rpo=\\d+");
+        // the call stack: the report directory emptied, one drill per store, the report published, the outcome, notify
+        assertThat(drill.steps()).containsExactly("node", "pwd", "dir", "deleteDir", "dbSnapshot", "dbSnapshot", "junit", "archiveArtifacts", "echo",
+                "echo", "echo");
         assertThat(drill.testResults()).singleElement().satisfies(t -> {
             assertThat(t.totalCount()).isEqualTo(2);
             assertThat(t.failCount()).isZero();

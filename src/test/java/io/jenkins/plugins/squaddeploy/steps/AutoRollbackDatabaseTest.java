@@ -128,6 +128,9 @@ class AutoRollbackDatabaseTest {
             });
             assertThat(ordersWhenAsked.get()).as("nothing restored before the approval").isEqualTo(2);
             assertThat(orders()).as("restored: the order written after the snapshot is gone").isEqualTo(1);
+            // the var's call stack: the application rolled back, the question, then the approved database restore
+            assertThat(r.steps()).containsSubsequence("autoRollback", "input", "autoRollback", "echo")
+                    .filteredOn("autoRollback"::equals).hasSize(2);
             assertThat(DeployTestbed.versionOn(b.bluePort)).isEqualTo("1.0.0");
             assertThat(r.console())
                     .contains("autoRollback: " + "production/" + b.service + ": ROLLED_BACK: " + b.service + " runs 1.0.0 again")
