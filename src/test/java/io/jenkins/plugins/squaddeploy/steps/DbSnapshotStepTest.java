@@ -119,7 +119,7 @@ class DbSnapshotStepTest {
     void userErrorsEndTheBuildWithOneLineNamingTheParameter() {
         Path store = tmp.resolve("backups");
         assertError("dbSnapshot store: '" + store + "', action: 'backup', source: " + source(),
-                "ERROR: dbSnapshot: Invalid parameter 'action': unknown action 'backup'. Expected one of create, list, verify, restore, prune.");
+                "ERROR: dbSnapshot: Invalid parameter 'action': unknown action 'backup'. Expected one of create, list, verify, restore, prune, drill, freshness.");
         assertError("dbSnapshot store: '" + store + "', source: postgresSource(database: 'app', credentialsId: 'nope')",
                 "ERROR: dbSnapshot: Invalid parameter 'source.credentialsId': no credentials with ID 'nope' are visible to this build. "
                         + "Expected the ID of a 'Username with password' credential.");
