@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * router (wrk on loopback, bounded duration), N consecutive blue-green switches, each verified through the
  * router as the step does it. Reports wrk's failed and non-2xx requests over the whole run (target 0) and the
  * switch latency (switchTo start → the last of {@code --samples} consecutive samples reported the new version):
- * median and p95, target median ≤ 250 ms.
+ * median and p95, target median ≤ 250 ms (HAProxy; nginx ≤ 500 ms: its verification must span 0.3 s after the reload).
  *
  * <p>The colours are small keep-alive Java HTTP servers ({@link SlowHttpServer}) on 127.0.0.1, two per colour,
  * with a fixed latency that bounds the load (connections / latency): the busybox sample service forks a shell
@@ -206,8 +206,8 @@ public final class SwitchBenchmark {
         System.out.printf(Locale.ROOT, "  load (wrk -t 2 -c %d, HTTP/1.1 keep-alive client): %d requests, %s req/s%n", connections, requests, rps);
         System.out.printf(Locale.ROOT, "  failed requests: connect %d, read %d, write %d, timeout %d; non-2xx: %d  => %s%n", connect, read, write, timeout,
                 non2xx, connect + read + write + timeout + non2xx == 0 ? "0 dropped" : "DROPPED " + (connect + read + write + timeout + non2xx));
-        System.out.printf(Locale.ROOT, "  switch latency: median %.0f ms, p95 %d ms, min %d ms, max %d ms (target median <= 250 ms)%n",
-                median, p95, sorted[0], sorted[sorted.length - 1]);
+        System.out.printf(Locale.ROOT, "  switch latency: median %.0f ms, p95 %d ms, min %d ms, max %d ms (target median <= %s)%n",
+                median, p95, sorted[0], sorted[sorted.length - 1], kind.startsWith("nginx") ? "500 ms, 0.3 s of it the settle time" : "250 ms");
         System.out.printf(Locale.ROOT, "  all: %s%n", Arrays.toString(latencies));
         System.out.printf(Locale.ROOT, "  machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));

@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
  * and fails when the new colour does not serve the expected version in time. Used by the blueGreenSwitch
  * step and by squadDeploy's blue-green strategy.
  *
- * <p>Verification samples the public health URL one request after the other (no pause while they match, a short
- * pause after one that does not) until {@code consecutiveSamples} in a row answer HTTP 2xx with the expected
- * version. Samples are sent from where the {@link RouterHost} runs: the Jenkins agent in a build.
+ * <p>Verification samples the public health URL one request after the other, each on a new connection (a short
+ * pause after one that does not match), until {@code consecutiveSamples} in a row answer HTTP 2xx with the expected
+ * version and that run spans at least the router's {@link TrafficRouter#settle()} (matching samples are paced over it):
+ * after nginx's graceful reload the old workers keep accepting new connections for about 0.1 s, and a switch is only
+ * called verified once a new client can no longer reach the old colour. Samples are sent from where the {@link RouterHost} runs: the Jenkins agent in a build.
  */
 public final class BlueGreenSwitcher {
     private final TrafficRouter router;
@@ -112,6 +114,10 @@ public final class BlueGreenSwitcher {
         long deadline = start + r.verifyDeadline().toNanos();
         long nextProgress = start + o.progressEvery().toNanos();
         String url = r.publicHealthUrl().toString();
+        long settle = (o.settle() != null ? o.settle() : router.settle()).toNanos();
+        // at most 50 ms between matching samples, so that a window of old answers as short as nginx's (~0.1 s) is sampled
+        long pace = Math.min(TimeUnit.MILLISECONDS.toNanos(50), r.consecutiveSamples() > 1 ? settle / (r.consecutiveSamples() - 1) : settle);
+        long runStart = 0;
         try {
             while (true) {
                 long left = deadline - System.nanoTime();
@@ -121,22 +127,26 @@ public final class BlueGreenSwitcher {
                 Duration timeout = Duration.ofNanos(Math.min(o.sampleTimeout().toNanos(), left));
                 VersionSample s = sampler.sample(url, r.versionJsonPath(), timeout.toMillis() < 1 ? Duration.ofMillis(1) : timeout);
                 v.record(s, r.expectedVersion());
-                if (v.consecutive >= r.consecutiveSamples()) {
+                long now = System.nanoTime();
+                if (v.consecutive == 1) {
+                    runStart = now - TimeUnit.MILLISECONDS.toNanos(s.latencyMs()); // the run starts when its first sample was sent
+                }
+                if (v.consecutive >= r.consecutiveSamples() && now - runStart >= settle) {
                     v.passed = true;
                     break;
                 }
-                long now = System.nanoTime();
                 if (now - nextProgress >= 0) {
                     info(String.format(Locale.ROOT, "blueGreenSwitch: verifying %s: %d/%d in a row report %s, %d sample(s), %s elapsed of %s; last: %s",
                             r.toColour(), v.consecutive, r.consecutiveSamples(), r.expectedVersion(), v.total,
                             seconds(Duration.ofNanos(now - start)), seconds(r.verifyDeadline()), s.describe()));
                     nextProgress = now + o.progressEvery().toNanos();
                 }
-                if (!s.matches(r.expectedVersion())) {
-                    long pause = Math.min(o.pauseAfterMiss().toNanos(), deadline - System.nanoTime());
-                    if (pause > 0) {
-                        TimeUnit.NANOSECONDS.sleep(pause);
-                    }
+                long pause = s.matches(r.expectedVersion())
+                        ? Math.min(pace - TimeUnit.MILLISECONDS.toNanos(s.latencyMs()), settle - (System.nanoTime() - runStart))
+                        : o.pauseAfterMiss().toNanos();
+                pause = Math.min(pause, deadline - System.nanoTime());
+                if (pause > 0) {
+                    TimeUnit.MILLISECONDS.sleep((pause + 999_999) / 1_000_000); // whole milliseconds, rounded up: Thread.sleep rounds nanos down
                 }
             }
         } catch (InterruptedException e) {

@@ -39,6 +39,12 @@ public final class NginxRouter implements TrafficRouter {
         this.log = log == null ? ConsoleLog.SILENT : log;
     }
 
+    /** nginx's old workers keep accepting new connections for about 0.1 s after a graceful reload: 3 times that. */
+    @Override
+    public java.time.Duration settle() {
+        return SwitchOptions.DEFAULT_SETTLE;
+    }
+
     @Override
     public String kind() {
         return "nginx";

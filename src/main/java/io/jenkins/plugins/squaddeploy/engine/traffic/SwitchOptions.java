@@ -12,14 +12,26 @@ import java.time.Instant;
  * @param sampleTimeout  limit of one sample request (cut to the time left before the verify deadline)
  * @param pauseAfterMiss pause after a sample that did not report the expected version (matching samples follow each other at once)
  * @param progressEvery  how often a progress line is printed while verifying
+ * @param settle         the shortest time the run of matching samples must span (null: the router's
+ *                       {@link TrafficRouter#settle()}): after a graceful reload nginx's old workers still accept new
+ *                       connections for about 0.1 s, so a run of quick samples could all reach new workers while a new
+ *                       client still reaches the old colour; matching samples are paced to span it
  */
-public record SwitchOptions(boolean force, Instant startedAt, Duration sampleTimeout, Duration pauseAfterMiss, Duration progressEvery)
+public record SwitchOptions(boolean force, Instant startedAt, Duration sampleTimeout, Duration pauseAfterMiss, Duration progressEvery,
+                            Duration settle)
         implements Serializable {
+    /** nginx's settle time: three times the old-worker window measured here. */
+    public static final Duration DEFAULT_SETTLE = Duration.ofMillis(300);
 
     public SwitchOptions {
         sampleTimeout = positive(sampleTimeout, Duration.ofSeconds(5));
         pauseAfterMiss = pauseAfterMiss == null || pauseAfterMiss.isNegative() ? Duration.ofMillis(25) : pauseAfterMiss;
         progressEvery = positive(progressEvery, Duration.ofSeconds(5));
+        settle = settle == null || settle.isNegative() ? null : settle;
+    }
+
+    public SwitchOptions(boolean force, Instant startedAt, Duration sampleTimeout, Duration pauseAfterMiss, Duration progressEvery) {
+        this(force, startedAt, sampleTimeout, pauseAfterMiss, progressEvery, null);
     }
 
     public static SwitchOptions defaults() {
@@ -27,15 +39,19 @@ public record SwitchOptions(boolean force, Instant startedAt, Duration sampleTim
     }
 
     public SwitchOptions withForce(boolean f) {
-        return new SwitchOptions(f, startedAt, sampleTimeout, pauseAfterMiss, progressEvery);
+        return new SwitchOptions(f, startedAt, sampleTimeout, pauseAfterMiss, progressEvery, settle);
     }
 
     public SwitchOptions withStartedAt(Instant t) {
-        return new SwitchOptions(force, t, sampleTimeout, pauseAfterMiss, progressEvery);
+        return new SwitchOptions(force, t, sampleTimeout, pauseAfterMiss, progressEvery, settle);
     }
 
     public SwitchOptions withProgressEvery(Duration d) {
-        return new SwitchOptions(force, startedAt, sampleTimeout, pauseAfterMiss, d);
+        return new SwitchOptions(force, startedAt, sampleTimeout, pauseAfterMiss, d, settle);
+    }
+
+    public SwitchOptions withSettle(Duration d) {
+        return new SwitchOptions(force, startedAt, sampleTimeout, pauseAfterMiss, progressEvery, d);
     }
 
     private static Duration positive(Duration d, Duration fallback) {

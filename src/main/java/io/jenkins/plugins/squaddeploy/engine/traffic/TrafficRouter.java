@@ -13,6 +13,15 @@ public interface TrafficRouter {
     /** {@code nginx}, {@code haproxy}, … */
     String kind();
 
+    /**
+     * How long, after a switch, the old colour may still take a new connection although the router already sends new
+     * connections to the new colour (nginx: old workers during a graceful reload). A switch's verification must see
+     * only the new colour for at least this long. Zero for routers that change no process (HAProxy's runtime API).
+     */
+    default java.time.Duration settle() {
+        return java.time.Duration.ZERO;
+    }
+
     /** The colour that receives traffic now, as the router says; null when the router routes to no known colour. */
     String activeColour() throws IOException, InterruptedException;
 

@@ -120,7 +120,8 @@ class BlueGreenSwitcherTest {
         RecordingLog log = new RecordingLog();
         Instant stepStart = Instant.now().minusMillis(1500);
 
-        SwitchResult r = new BlueGreenSwitcher(router, samples, log, new Masker()).switchTo(request(10_000, 5), SwitchOptions.defaults().withStartedAt(stepStart));
+        SwitchResult r = new BlueGreenSwitcher(router, samples, log, new Masker()).switchTo(request(10_000, 5),
+                SwitchOptions.defaults().withStartedAt(stepStart).withSettle(Duration.ZERO));
 
         assertThat(r.from()).isEqualTo("blue");
         assertThat(r.to()).isEqualTo("green");
@@ -128,6 +129,47 @@ class BlueGreenSwitcherTest {
         assertThat(samples.count).isEqualTo(11);
         assertThat(router.calls).containsExactly("route green [127.0.0.1:8002]");
         assertThat(log.text()).contains("now served by green: 5 sample(s) in a row reported 2.0.0 (11 sample(s)");
+    }
+
+    /**
+     * nginx after a graceful reload: new workers answer at once, but for a moment an old worker still accepts a new
+     * connection and answers from the old colour. Quick samples would all have reached new workers and called the
+     * switch verified; paced over the settle time, the old answer is seen, resets the count, and the switch is
+     * verified only by a run that starts after the old workers stopped.
+     */
+    @Test
+    void aSwitchIsVerifiedOnlyByARunThatSpansTheSettleTimeSoAnOldWorkerIsSeen() throws Exception {
+        long[] first = {0};
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        RouterHost sampler = new LocalRouterHostStub() {
+            @Override
+            public VersionSample sample(String url, String versionPath, Duration timeout) {
+                long now = System.nanoTime();
+                if (first[0] == 0) {
+                    first[0] = now;
+                }
+                long ms = (now - first[0]) / 1_000_000;
+                VersionSample s = ms >= 80 && ms < 180 ? OLD : NEW; // an old worker accepts between 80 and 180 ms
+                seen.add(s.version());
+                return s;
+            }
+        };
+        long t0 = System.nanoTime();
+        SwitchResult r = new BlueGreenSwitcher(new FakeRouter(), sampler, new RecordingLog(), new Masker()).switchTo(request(10_000, 5),
+                SwitchOptions.defaults().withSettle(SwitchOptions.DEFAULT_SETTLE)); // nginx's settle time
+        long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.switched()).isTrue();
+        assertThat(seen).as("the old worker's answer was sampled").contains("1.0.0");
+        assertThat(seen.subList(seen.lastIndexOf("1.0.0") + 1, seen.size())).as("the verifying run came after it").hasSizeGreaterThanOrEqualTo(5)
+                .containsOnly("2.0.0");
+        assertThat(elapsedMs).as("a run of 0.3 s that started after the old worker's last answer").isGreaterThanOrEqualTo(180 + 300);
+
+        // the same without a settle time: five quick samples all reach new workers, and the old worker is never seen
+        seen.clear();
+        first[0] = 0;
+        new BlueGreenSwitcher(new FakeRouter(), sampler, new RecordingLog(), new Masker()).switchTo(request(10_000, 5),
+                SwitchOptions.defaults().withSettle(Duration.ZERO));
+        assertThat(seen).containsOnly("2.0.0").hasSize(5);
     }
 
     @Test
@@ -138,7 +180,7 @@ class BlueGreenSwitcherTest {
         RecordingLog log = new RecordingLog();
 
         assertThatThrownBy(() -> new BlueGreenSwitcher(router, samples, log, new Masker()).switchTo(request(300, 3),
-                SwitchOptions.defaults().withProgressEvery(Duration.ofMillis(100))))
+                SwitchOptions.defaults().withProgressEvery(Duration.ofMillis(100)).withSettle(Duration.ZERO)))
                 .isInstanceOf(SwitchFailedException.class)
                 .hasMessageMatching("blueGreenSwitch: api: green did not serve 2\\.0\\.0 through http://127\\.0\\.0\\.1:8080/health within 0\\.3 s: "
                         + "\\d+ of \\d+ sample\\(s\\) answered HTTP 503 version '2\\.0\\.0', 2 answered HTTP 200 version '1\\.0\\.0', "
