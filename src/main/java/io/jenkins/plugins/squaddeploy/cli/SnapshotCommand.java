@@ -160,6 +160,11 @@ public final class SnapshotCommand implements Runnable {
         }
     }
 
+    /** A directory given on the command line, relative to the current directory (as the engine needs absolute paths). */
+    static String absolute(String dir) {
+        return dir == null || dir.startsWith("/") ? dir : Path.of(dir).toAbsolutePath().normalize().toString();
+    }
+
     /** What every subcommand shares: the store, the series, credentials, output. */
     static final class CommonOptions {
         @Option(names = "--store", required = true, paramLabel = "DIR", description = "the snapshot store (a directory)")
@@ -332,11 +337,7 @@ public final class SnapshotCommand implements Runnable {
 
         @Override
         void configure(SnapshotRequest.Builder b) {
-            String target = restoreTo;
-            if (target != null && "files".equals(source.kind) && !target.startsWith("/")) {
-                target = Path.of(target).toAbsolutePath().normalize().toString();
-            }
-            b.snapshot(snapshot).restoreTo(target).confirm(confirm).checks(checks);
+            b.snapshot(snapshot).restoreTo("files".equals(source.kind) ? absolute(restoreTo) : restoreTo).confirm(confirm).checks(checks);
         }
     }
 
@@ -399,12 +400,8 @@ public final class SnapshotCommand implements Runnable {
 
         @Override
         void configure(SnapshotRequest.Builder b) {
-            String target = restoreTo;
-            if (target != null && !target.startsWith("/") && !SnapshotRequest.SCRATCH.equals(target)) {
-                target = Path.of(target).toAbsolutePath().normalize().toString();
-            }
-            b.snapshot(snapshot).restoreTo(target).checks(checks).objectives(rtoSeconds, maxAgeHours)
-                    .reportDir(reportDir == null ? null : reportDir.toAbsolutePath().normalize().toString());
+            b.snapshot(snapshot).restoreTo(SnapshotRequest.SCRATCH.equals(restoreTo) ? restoreTo : absolute(restoreTo)).checks(checks)
+                    .objectives(rtoSeconds, maxAgeHours).reportDir(reportDir == null ? null : absolute(reportDir.toString()));
         }
     }
 

@@ -13,6 +13,7 @@ import io.jenkins.plugins.squaddeploy.testbed.Http;
 import io.jenkins.plugins.squaddeploy.testbed.NginxFixture;
 import io.jenkins.plugins.squaddeploy.testbed.Poll;
 import io.jenkins.plugins.squaddeploy.testbed.PostgresFixture;
+import io.jenkins.plugins.squaddeploy.testbed.PrometheusFixture;
 import io.jenkins.plugins.squaddeploy.testbed.Proc;
 import io.jenkins.plugins.squaddeploy.testbed.RedisFixture;
 import io.jenkins.plugins.squaddeploy.testbed.SampleServiceImage;
@@ -50,7 +51,7 @@ class JenkinsfileExampleTest {
     private static PostgresFixture postgres;
     private static RedisFixture redis;
     private static NginxFixture nginx;
-    private static io.jenkins.plugins.squaddeploy.testbed.PrometheusFixture prometheus;
+    private static PrometheusFixture prometheus;
     private static DockerFixture docker;
     private static Path dir;
     private static Path upstream;
@@ -83,9 +84,8 @@ class JenkinsfileExampleTest {
         TestCredentials.add(new TestCredentials.UsernamePassword("app-db", postgres.user(), postgres.password()));
         TestCredentials.add(new TestCredentials.StringSecret("redis-password", redis.password()));
         // Prometheus scraping both colours' /metrics as job=<service>: the Verify watch's error-rate check (PROMETHEUS_URL)
-        prometheus = io.jenkins.plugins.squaddeploy.testbed.PrometheusFixture.createWithConfig(
-                io.jenkins.plugins.squaddeploy.testbed.PrometheusFixture.configFor(List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]))
-                        .replace("job_name: squad", "job_name: " + service));
+        prometheus = PrometheusFixture.createWithConfig(
+                PrometheusFixture.configFor(service, List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1])));
     }
 
     @AfterAll

@@ -30,6 +30,11 @@ public final class PrometheusFixture extends ServerFixture {
 
     /** Config scraping {@code targets} ("127.0.0.1:port") every second as job "squad" (metrics path /metrics). */
     public static String configFor(List<String> targets) {
+        return configFor("squad", targets);
+    }
+
+    /** Config scraping {@code targets} ("127.0.0.1:port") every second as job {@code job} (metrics path /metrics). */
+    public static String configFor(String job, List<String> targets) {
         String list = targets.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "));
         return String.join("\n",
                 "global:",
@@ -37,7 +42,7 @@ public final class PrometheusFixture extends ServerFixture {
                 "  scrape_timeout: 1s",
                 "  evaluation_interval: 1s",
                 "scrape_configs:",
-                "  - job_name: squad",
+                "  - job_name: " + job,
                 "    metrics_path: /metrics",
                 "    static_configs:",
                 "      - targets: [" + list + "]",

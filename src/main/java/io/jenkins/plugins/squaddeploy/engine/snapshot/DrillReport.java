@@ -1,6 +1,7 @@
 package io.jenkins.plugins.squaddeploy.engine.snapshot;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.jenkins.plugins.squaddeploy.engine.report.ReportHtml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,24 +154,8 @@ public final class DrillReport {
         return String.format(Locale.ROOT, "%.1f", seconds / 3600d);
     }
 
-    /** XML/HTML text and attribute escaping; control characters XML 1.0 cannot hold are dropped. */
+    /** XML/HTML text and attribute escaping (the deploy report's), without the control characters XML 1.0 cannot hold. */
     static String xml(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> {
-                    if (ch >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r') {
-                        b.append(ch);
-                    }
-                }
-            }
-        }
-        return b.toString();
+        return ReportHtml.esc(s.replaceAll("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]", ""));
     }
 }

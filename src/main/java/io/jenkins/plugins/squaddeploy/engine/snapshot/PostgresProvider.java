@@ -300,13 +300,7 @@ final class PostgresProvider implements Provider {
                 if (scratch) {
                     details.put("scratchDatabase", db);
                     details.put("rowCounts", rowCounts(c, l, db));
-                    try {
-                        details.put("checks", runChecks(c, l, db));
-                    } catch (ChecksFailed cf) {
-                        cf.restoreMs = restoreMs;
-                        cf.target = "scratch database " + db;
-                        throw cf;
-                    }
+                    details.put("checks", runChecks(c, l, db, restoreMs));
                 }
                 return new Restored(scratch ? "scratch database " + db : where(db), restoreMs, details);
             } finally {
@@ -380,7 +374,7 @@ final class PostgresProvider implements Provider {
         return counts;
     }
 
-    private List<Map<String, Object>> runChecks(Ctx c, Login l, String db) throws SnapshotException, InterruptedException {
+    private List<Map<String, Object>> runChecks(Ctx c, Login l, String db, long restoreMs) throws SnapshotException, InterruptedException {
         List<Map<String, Object>> results = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<String> checks = c.req.checks();
@@ -407,7 +401,7 @@ final class PostgresProvider implements Provider {
             results.add(m);
         }
         if (!failed.isEmpty()) {
-            throw new ChecksFailed(String.join("; ", failed), results);
+            throw new ChecksFailed(String.join("; ", failed), results, restoreMs, "scratch database " + db);
         }
         return results;
     }
@@ -416,15 +410,18 @@ final class PostgresProvider implements Provider {
     static final class ChecksFailed extends SnapshotException {
         private static final long serialVersionUID = 1L;
         final transient List<Map<String, Object>> results;
-        /** The restore itself succeeded: how long it took, and where (for a drill's RTO). */
-        Long restoreMs;
-        String target;
+        /** The failed checks alone, without the prefix of the message. */
         final String failed;
+        /** The restore itself succeeded: how long it took, and where (for a drill's RTO). */
+        final long restoreMs;
+        final String target;
 
-        ChecksFailed(String message, List<Map<String, Object>> results) {
-            super("verification queries failed: " + message);
-            this.failed = message;
+        ChecksFailed(String failed, List<Map<String, Object>> results, long restoreMs, String target) {
+            super("verification queries failed: " + failed);
+            this.failed = failed;
             this.results = results;
+            this.restoreMs = restoreMs;
+            this.target = target;
         }
     }
 

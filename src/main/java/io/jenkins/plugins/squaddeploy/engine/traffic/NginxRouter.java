@@ -40,9 +40,11 @@ public final class NginxRouter implements TrafficRouter {
     }
 
     /** nginx's old workers keep accepting new connections for about 0.1 s after a graceful reload: 3 times that. */
+    public static final java.time.Duration SETTLE = java.time.Duration.ofMillis(300);
+
     @Override
     public java.time.Duration settle() {
-        return SwitchOptions.DEFAULT_SETTLE;
+        return SETTLE;
     }
 
     @Override

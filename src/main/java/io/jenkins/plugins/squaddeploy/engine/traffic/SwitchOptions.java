@@ -20,8 +20,6 @@ import java.time.Instant;
 public record SwitchOptions(boolean force, Instant startedAt, Duration sampleTimeout, Duration pauseAfterMiss, Duration progressEvery,
                             Duration settle)
         implements Serializable {
-    /** nginx's settle time: three times the old-worker window measured here. */
-    public static final Duration DEFAULT_SETTLE = Duration.ofMillis(300);
 
     public SwitchOptions {
         sampleTimeout = positive(sampleTimeout, Duration.ofSeconds(5));
@@ -30,12 +28,9 @@ public record SwitchOptions(boolean force, Instant startedAt, Duration sampleTim
         settle = settle == null || settle.isNegative() ? null : settle;
     }
 
-    public SwitchOptions(boolean force, Instant startedAt, Duration sampleTimeout, Duration pauseAfterMiss, Duration progressEvery) {
-        this(force, startedAt, sampleTimeout, pauseAfterMiss, progressEvery, null);
-    }
 
     public static SwitchOptions defaults() {
-        return new SwitchOptions(false, null, null, null, null);
+        return new SwitchOptions(false, null, null, null, null, null);
     }
 
     public SwitchOptions withForce(boolean f) {

@@ -40,6 +40,16 @@ class SnapshotDrillTest {
         return base;
     }
 
+    /** The files source of {@link #app()}'s config directory. */
+    SnapshotSource.Files config() throws Exception {
+        return SnapshotSources.files("source", app().toString(), List.of("config"));
+    }
+
+    /** Takes a snapshot of {@code src} as series {@code name}; returns its ID. */
+    static String create(SnapshotService service, Path store, SnapshotSource src, String name) throws Exception {
+        return (String) service.run(SnapshotRequest.builder(store.toString()).source(src).name(name).build()).get("id");
+    }
+
     SnapshotRequest.Builder drill(Path store, SnapshotSource src, String name) {
         return SnapshotRequest.builder(store.toString()).action("drill").source(src).name(name);
     }
@@ -62,9 +72,8 @@ class SnapshotDrillTest {
         SnapshotSource.Files src = SnapshotSources.files("source", base.toString(), List.of("config"));
         SnapshotStoreTest.TestClock clock = new SnapshotStoreTest.TestClock(Instant.parse("2026-12-06T02:00:00Z"));
         SnapshotTesting t = new SnapshotTesting();
-        t.service(clock).run(SnapshotRequest.builder(store.toString()).source(src).name("config").build());
-        t.service(clock).run(SnapshotRequest.builder(store.toString()).source(SnapshotSources.files("source", base.toString(), List.of("config/nginx")))
-                .name("nginx").build());
+        create(t.service(clock), store, src, "config");
+        create(t.service(clock), store, SnapshotSources.files("source", base.toString(), List.of("config/nginx")), "nginx");
         clock.now.set(Instant.parse("2026-12-06T05:00:00Z"));
 
         Map<String, Object> r = t.service(clock).run(drill(store, src, "config").restoreTo(scratch.toString()).reportDir(report.toString()).build());
@@ -94,13 +103,12 @@ class SnapshotDrillTest {
 
     @Test
     void aSnapshotOlderThanTheRpoFailsTheDrillAfterTheReportRecordsIt() throws Exception {
-        Path base = app();
         Path store = tmp.resolve("store");
         Path report = tmp.resolve("dr-report");
-        SnapshotSource.Files src = SnapshotSources.files("source", base.toString(), List.of("config"));
+        SnapshotSource.Files src = config();
         SnapshotStoreTest.TestClock clock = new SnapshotStoreTest.TestClock(Instant.parse("2026-12-01T02:00:00Z"));
         SnapshotTesting t = new SnapshotTesting();
-        t.service(clock).run(SnapshotRequest.builder(store.toString()).source(src).name("config").build());
+        create(t.service(clock), store, src, "config");
         clock.now.set(Instant.parse("2026-12-02T08:00:00Z")); // 30 h later: the nightly backup did not run
 
         assertThatThrownBy(() -> t.service(clock).run(drill(store, src, "config").reportDir(report.toString()).build()))
@@ -123,12 +131,11 @@ class SnapshotDrillTest {
 
     @Test
     void aCorruptedSnapshotFailsTheDrillRestoresNothingAndIsRecordedUnverified() throws Exception {
-        Path base = app();
         Path store = tmp.resolve("store");
         Path scratch = tmp.resolve("scratch");
-        SnapshotSource.Files src = SnapshotSources.files("source", base.toString(), List.of("config"));
+        SnapshotSource.Files src = config();
         SnapshotTesting t = new SnapshotTesting();
-        String id = (String) t.service().run(SnapshotRequest.builder(store.toString()).source(src).name("config").build()).get("id");
+        String id = create(t.service(), store, src, "config");
         Files.write(store.resolve(id).resolve("files.tar.gz"), new byte[] {31, -117, 8, 0, 0});
 
         assertThatThrownBy(() -> t.service().run(drill(store, src, "config").restoreTo(scratch.toString()).build()))
@@ -141,12 +148,11 @@ class SnapshotDrillTest {
 
     @Test
     void badDrillParametersFailNamingThemBeforeAnythingIsRestored() throws Exception {
-        Path base = app();
         Path store = tmp.resolve("store");
         Path report = tmp.resolve("dr-report");
-        SnapshotSource.Files src = SnapshotSources.files("source", base.toString(), List.of("config"));
+        SnapshotSource.Files src = config();
         SnapshotTesting t = new SnapshotTesting();
-        t.service().run(SnapshotRequest.builder(store.toString()).source(src).name("config").build());
+        create(t.service(), store, src, "config");
 
         assertThatThrownBy(() -> drill(store, src, "config").objectives(0, null).build()).isInstanceOf(ParameterException.class)
                 .hasMessageContaining("'rtoSeconds'").hasMessageContaining("seconds from 1 to 604800");
@@ -164,6 +170,6 @@ class SnapshotDrillTest {
         assertThat(report).doesNotExist();
         assertThatThrownBy(() -> SnapshotRequest.builder(store.toString()).action("rehearse").build())
                 .hasMessageContaining("one of create, list, verify, restore, prune, drill, freshness");
-        assertThat(Duration.ofSeconds(drill(store, src, "config").build().rto().toSeconds())).isEqualTo(Duration.ofMinutes(15));
+        assertThat(drill(store, src, "config").build().rto()).as("the default RTO objective").isEqualTo(Duration.ofMinutes(15));
     }
 }

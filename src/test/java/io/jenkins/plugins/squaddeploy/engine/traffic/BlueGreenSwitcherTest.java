@@ -156,7 +156,7 @@ class BlueGreenSwitcherTest {
         };
         long t0 = System.nanoTime();
         SwitchResult r = new BlueGreenSwitcher(new FakeRouter(), sampler, new RecordingLog(), new Masker()).switchTo(request(10_000, 5),
-                SwitchOptions.defaults().withSettle(SwitchOptions.DEFAULT_SETTLE)); // nginx's settle time
+                SwitchOptions.defaults().withSettle(NginxRouter.SETTLE));
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(r.switched()).isTrue();
         assertThat(seen).as("the old worker's answer was sampled").contains("1.0.0");
